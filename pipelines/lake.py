@@ -5,11 +5,12 @@ Layout (``--data DIR``)::
     lake/raw/<source>/<dataset>/date=<D>/<org_code>.parquet     as delivered, typed by contract
     lake/quarantine/<source>/<dataset>/date=<D>/<org_code>.parquet  rejected rows + reason
     lake/load_log/date=<D>/load_log.parquet                      one row per delivery
-    lake/std/<table>/date=<D>/part.parquet                       standardised (person_mention, events)
+    lake/std/<table>/date=<D>/part.parquet                       standardised tables
     mpi/date=<D>/record_link.parquet                             mention → resident_id after night D
     quality/date=<D>/result.parquet                              rows of quality.result
+    quality/date=<D>/held_deliveries.parquet                     held back by a fatal check
     warehouse.duckdb, analytics.duckdb                           published atomically
-    reports/                                                     Data Docs, governance and metric reports
+    reports/                                                     Data Docs, governance, metrics
 
 Every partition is written to a temporary sibling and renamed into place, so a crash leaves the
 previous version readable and a rerun of a date replaces its partitions instead of adding to them.
@@ -55,6 +56,11 @@ def mpi_path(data: Path, day: date) -> Path:
 
 def quality_path(data: Path, day: date) -> Path:
     return data / "quality" / f"date={day.isoformat()}" / "result.parquet"
+
+
+def held_path(data: Path, day: date) -> Path:
+    """Deliveries of night ``day`` a fatal check held back: source, dataset, org_code, reason."""
+    return data / "quality" / f"date={day.isoformat()}" / "held_deliveries.parquet"
 
 
 def partition_date(path: Path) -> date:

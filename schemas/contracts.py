@@ -107,7 +107,9 @@ class Contract:
         raise KeyError(f"{self.dataset} has no column {name!r}")
 
     def arrow_schema(self) -> pa.Schema:
-        return pa.schema([pa.field(c.name, c.arrow_type, nullable=not c.required) for c in self.columns])
+        return pa.schema(
+            [pa.field(c.name, c.arrow_type, nullable=not c.required) for c in self.columns]
+        )
 
 
 def _parse(path: Path) -> Contract:
@@ -141,9 +143,13 @@ def _check(contract: Contract, path: Path) -> None:
         if col.type not in ARROW_TYPES:
             raise ContractError(f"{path.name}: column {col.name} has unknown type {col.type!r}")
         if col.code_set and col.code_set not in code_sets():
-            raise ContractError(f"{path.name}: column {col.name} names unknown code set {col.code_set!r}")
+            raise ContractError(
+                f"{path.name}: column {col.name} names unknown code set {col.code_set!r}"
+            )
         if col.format and col.format not in formats():
-            raise ContractError(f"{path.name}: column {col.name} names unknown format {col.format!r}")
+            raise ContractError(
+                f"{path.name}: column {col.name} names unknown format {col.format!r}"
+            )
 
 
 @cache

@@ -1,0 +1,42 @@
+# healtharchive — two commands do everything on a fresh machine: `make demo` and `make test`.
+# Only Python 3.11 and make are assumed; uv is bootstrapped into .tools/ with pip, and the
+# environment (.venv) is synced from the committed lock file (uv.lock).
+
+PYTHON ?= python3
+UV_VERSION ?= 0.13.9
+UV := .tools/bin/uv
+VENV := .venv
+DEMO_DATA ?= demo-data
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test lint bench env system-deps clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+env: $(VENV)/.synced
+
+# Debian packages some tests need (headless Chromium renders the HTML reports).
+system-deps:
+	bash scripts/install-system-deps.sh
+
+demo: env
+	$(VENV)/bin/healtharchive demo --data $(DEMO_DATA)
+
+test: env system-deps
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+lint: env
+	$(VENV)/bin/ruff check .
+
+bench: env
+	$(VENV)/bin/python -m bench
+
+clean:
+	rm -rf $(DEMO_DATA) .pytest_cache .ruff_cache

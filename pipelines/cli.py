@@ -1,0 +1,190 @@
+"""``healtharchive`` — the command line. Thin: every command calls a plain step function."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(
+    help="Lifetime electronic health archives (居民电子健康档案) for a city.", no_args_is_help=True
+)
+model_app = typer.Typer(help="The linkage model: train a new pinned version.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+console = Console(stderr=True)
+DataOpt = Annotated[
+    Path, typer.Option("--data", help="Data directory (lake, MPI, warehouses, reports).")
+]
+SourcesOpt = Annotated[
+    Path, typer.Option("--sources", help="Sources root laid out per spec/SOURCES.md.")
+]
+
+
+@app.callback()
+def _setup(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Debug logging.")] = False,
+) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=True)],
+    )
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(logging.WARNING)
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+
+
+@app.command()
+def simulate(
+    out: Annotated[Path, typer.Option("--out", help="Sources root to write.")],
+    residents: Annotated[int, typer.Option(min=10, help="Residents in the simulated city.")] = 3000,
+    start: Annotated[str, typer.Option(help="First simulated day, YYYY-MM-DD.")] = "2026-01-01",
+    days: Annotated[int, typer.Option(min=1, help="Number of days delivered.")] = 14,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same city.")] = 7,
+) -> None:
+    """Write a simulated city's sources per spec/SOURCES.md, with truth/ for evaluation."""
+    from pipelines.simulate import simulate_city
+
+    summary = _simulate(out, residents, _parse_date(start, "--start"), days, seed, simulate_city)
+    console.print(summary)
+
+
+def _simulate(
+    out: Path, residents: int, start: date, days: int, seed: int, simulate_city
+) -> object:
+    with _progress() as bar:
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(f"simulate {stage}", total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return simulate_city(out, residents, start, days, seed, progress=report)
+
+
+@app.command()
+def run(
+    sources: SourcesOpt,
+    data: DataOpt = Path("data"),
+    day: Annotated[
+        str, typer.Option("--date", help="Logical date of the night, YYYY-MM-DD.")
+    ] = ...,
+    through: Annotated[
+        str | None, typer.Option("--through", help="Run each date up to this one.")
+    ] = None,
+) -> None:
+    """The nightly run for one logical date, or each date of a range in order."""
+    first = _parse_date(day, "--date")
+    last = _parse_date(through, "--through") if through else first
+    _require_dir(sources, "--sources")
+    _run_range(sources, data, first, last)
+
+
+def _run_range(sources: Path, data: Path, first: date, last: date) -> None:
+    from pipelines.run import STAGES, days_between, run_date
+
+    nights = list(days_between(first, last))
+    stage_index = {name: i for i, (name, _) in enumerate(STAGES)}
+    with _progress() as bar:
+        night_task = bar.add_task("nights", total=len(nights))
+        stage_task = bar.add_task("stage", total=len(STAGES))
+        for night in nights:
+
+            def on_stage(name: str, night: date = night) -> None:
+                bar.update(stage_task, description=f"{night} {name}", completed=stage_index[name])
+
+            result = run_date(sources, data, night, on_stage=on_stage)
+            bar.update(stage_task, completed=len(STAGES))
+            bar.advance(night_task)
+            logging.getLogger("healtharchive").info("night %s done in %s s", night, result.seconds)
+
+
+@app.command()
+def evaluate(sources: SourcesOpt, data: DataOpt = Path("data")) -> None:
+    """Compare the MPI with truth/ and print linkage figures as JSON (simulated sources only)."""
+    from matching import evaluate as evaluate_linkage
+
+    _require_dir(sources / "truth", "--sources (truth/)")
+    typer.echo(json.dumps(evaluate_linkage(sources, data), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def demo(
+    data: Annotated[
+        Path, typer.Option("--data", help="Folder for the demo's sources and data.")
+    ] = Path("demo-data"),
+    residents: Annotated[int, typer.Option(min=50)] = 3000,
+    days: Annotated[int, typer.Option(min=1)] = 14,
+    seed: int = 7,
+) -> None:
+    """Simulate a small city, run every day of it, and print where the results are."""
+    from pipelines.demo import run_demo
+
+    _ensure_demo_key(data)
+    summary = run_demo(data, residents, days, seed, simulate=_simulate, run_range=_run_range)
+    console.print(summary.render())
+
+
+@model_app.command("train")
+def model_train(
+    data: DataOpt = Path("data"),
+    day: Annotated[
+        str, typer.Option("--date", help="Train on person mentions current at this date.")
+    ] = ...,
+    out: Annotated[
+        Path | None, typer.Option(help="Model JSON to write (default: next version).")
+    ] = None,
+    seed: int = 42,
+) -> None:
+    """Retrain the linkage model on the person mentions in the lake and write a new version."""
+    from matching import train_model_from_lake
+
+    path = train_model_from_lake(data, _parse_date(day, "--date"), out, seed=seed)
+    console.print(f"model written: {path}")
+
+
+def _ensure_demo_key(data: Path) -> None:
+    """The demo's own random pseudonymisation key, unless one is configured already."""
+    if os.environ.get("HEALTHARCHIVE_PSEUDONYM_KEY") or os.environ.get(
+        "HEALTHARCHIVE_PSEUDONYM_KEY_FILE"
+    ):
+        return
+    key_file = data / "secrets" / "pseudonym.key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    os.environ["HEALTHARCHIVE_PSEUDONYM_KEY_FILE"] = str(key_file.resolve())
+
+
+def _parse_date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+def _require_dir(path: Path, option: str) -> None:
+    if not path.is_dir():
+        raise typer.BadParameter(f"{path} is not a folder", param_hint=option)
