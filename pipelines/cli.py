@@ -97,6 +97,8 @@ def run(
     """The nightly run for one logical date, or each date of a range in order."""
     first = _parse_date(day, "--date")
     last = _parse_date(through, "--through") if through else first
+    if last < first:
+        raise typer.BadParameter(f"{last} is before --date {first}", param_hint="--through")
     _require_dir(sources, "--sources")
     _run_range(sources, data, first, last)
 

@@ -1,0 +1,33 @@
+"""Every command of the CLI contract answers --help, and bad input is a clear error."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from pipelines.cli import app
+
+runner = CliRunner()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [[], ["simulate"], ["run"], ["demo"], ["evaluate"], ["model", "train"]],
+)
+def test_help(command: list[str]) -> None:
+    result = runner.invoke(app, [*command, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "Usage" in result.output
+
+
+def test_run_rejects_a_bad_date(tmp_path) -> None:
+    result = runner.invoke(app, ["run", "--sources", str(tmp_path), "--date", "2026-13-01"])
+    assert result.exit_code != 0
+    assert "is not a date" in result.output
+
+
+def test_run_rejects_a_range_that_goes_backwards(tmp_path) -> None:
+    args = ["run", "--sources", str(tmp_path), "--data", str(tmp_path / "d")]
+    result = runner.invoke(app, [*args, "--date", "2026-01-05", "--through", "2026-01-01"])
+    assert result.exit_code == 2
+    assert "is before" in result.output
