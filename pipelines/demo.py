@@ -75,25 +75,24 @@ def _summarise(
     sources: Path, data: Path, nights: int, linkage: dict, seconds: float
 ) -> DemoSummary:
     with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
-        records_in = con.sql("SELECT coalesce(sum(rows_accepted), 0) FROM ops.load_log").fetchone()[
-            0
-        ]
-        mentions = con.sql("SELECT count(*) FROM mpi.record_link").fetchone()[0]
-        residents = con.sql("SELECT count(*) FROM mpi.resident").fetchone()[0]
+
+        def scalar(sql: str) -> int:
+            return int(con.execute(sql).fetchone()[0])
+
         failures = dict(
-            con.sql(
+            con.execute(
                 "SELECT severity, sum(failed)::BIGINT FROM quality.result "
                 "GROUP BY severity ORDER BY severity"
             ).fetchall()
         )
-    return DemoSummary(
-        sources,
-        data,
-        nights,
-        int(records_in),
-        int(mentions),
-        int(residents),
-        failures,
-        linkage,
-        seconds,
-    )
+        return DemoSummary(
+            sources=sources,
+            data=data,
+            nights=nights,
+            records_in=scalar("SELECT coalesce(sum(rows_accepted), 0) FROM ops.load_log"),
+            person_mentions=scalar("SELECT count(*) FROM mpi.record_link"),
+            residents=scalar("SELECT count(*) FROM mpi.resident"),
+            quality_failures=failures,
+            linkage=linkage,
+            seconds=seconds,
+        )

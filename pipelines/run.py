@@ -31,9 +31,11 @@ def stage_extract(sources: Path, data: Path, day: date) -> Any:
 
 
 def stage_validate(sources: Path, data: Path, day: date) -> Any:
-    from quality import validate_date
+    from quality import build_data_docs, validate_date
 
-    return validate_date(data, day)
+    summary = validate_date(data, day)
+    build_data_docs(data, day)  # offline Data Docs of tonight's validation, for governance staff
+    return summary
 
 
 def stage_standardise(sources: Path, data: Path, day: date) -> Any:

@@ -1,0 +1,158 @@
+"""From scored pairs to clusters of mentions: precision first.
+
+A pair is linked automatically only above the auto threshold and when nothing contradicts
+it: a sex conflict, or the same ID number with a conflicting birth date, is a red flag sent
+to review instead. Pairs the model pins as two different people (twins by ID sequence, two
+babies of one delivery) are cannot-link constraints: a connected component holding such a
+pair is split by raising its threshold until the constraint holds.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+import pandas as pd
+from splink import DuckDBAPI
+from splink.clustering import cluster_pairwise_predictions_at_threshold
+
+from matching.inference import cannot_link_sql, gamma_of
+from matching.model import Thresholds
+
+THRESHOLD_STEP = 2.0  # match-weight steps when splitting a cluster that breaks a constraint
+
+
+def red_flag_sql(settings: dict[str, Any]) -> str:
+    """SQL: the reason a high-scoring pair must not merge automatically, else NULL.
+
+    Reads the pair's gammas and ``l``/``r``, the two mentions' feature rows.
+    """
+    sex_else = gamma_of(settings, "sex", "All other comparisons")
+    id_exact = gamma_of(settings, "id_no", "exact")
+    birth_else = gamma_of(settings, "birth_date", "All other comparisons")
+    mother = gamma_of(settings, "mother", "exact")
+    partial = gamma_of(settings, "name", "same surname, a given-name character shared")
+    same_name = (gamma_of(settings, "name", "exact"), gamma_of(settings, "name", "same pinyin"))
+    return f"""CASE WHEN gamma_sex = {sex_else} THEN 'sex conflict'
+        WHEN gamma_id_no = {id_exact} AND gamma_birth_date = {birth_else}
+        THEN 'same ID number, birth date conflict'
+        WHEN gamma_mother = {mother} AND gamma_name = {partial}
+        THEN 'same mother, names differ (twins?)'
+        WHEN gamma_mother = {mother} AND l.multiple_birth AND r.multiple_birth
+             AND gamma_name NOT IN {same_name} AND gamma_id_no <> {id_exact}
+        THEN 'multiple birth: name or ID needed to tell the babies apart' END"""
+
+
+def classify_pairs(
+    con: duckdb.DuckDBPyConnection,
+    settings: dict[str, Any],
+    thresholds: Thresholds,
+    pairs: str = "scored_pairs",
+    out: str = "pair_decisions",
+    features: str = "mention_features",
+) -> None:
+    """Table ``out``: every scored pair with ``decision`` (auto, review, cannot_link, none)
+    and ``reason``."""
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {out} AS
+        WITH flagged AS (
+            SELECT p.*, {red_flag_sql(settings)} AS red_flag,
+                coalesce({cannot_link_sql(settings)}, false) AS cannot_link
+            FROM {pairs} p
+            JOIN {features} l ON l.unique_id = p.unique_id_l
+            JOIN {features} r ON r.unique_id = p.unique_id_r)
+        SELECT * EXCLUDE (red_flag, cannot_link),
+            CASE WHEN cannot_link THEN 'cannot_link'
+                 WHEN match_weight >= {thresholds.auto_match_weight} AND red_flag IS NULL
+                     THEN 'auto'
+                 WHEN match_weight >= {thresholds.review_match_weight} THEN 'review'
+                 ELSE 'none' END AS decision,
+            CASE WHEN cannot_link THEN 'pinned: different persons'
+                 WHEN match_weight >= {thresholds.auto_match_weight} THEN red_flag
+                 WHEN match_weight >= {thresholds.review_match_weight}
+                     THEN 'between review and auto thresholds' END AS reason
+        FROM flagged
+        ORDER BY unique_id_l, unique_id_r
+    """)
+
+
+def cluster_mentions(
+    con: duckdb.DuckDBPyConnection,
+    features: str = "mention_features",
+    decisions: str = "pair_decisions",
+) -> pd.DataFrame:
+    """``unique_id, cluster_key`` (smallest mention id of the cluster) for every mention."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _nodes AS SELECT unique_id FROM {features}")
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _auto_edges AS
+        SELECT unique_id_l, unique_id_r FROM {decisions} WHERE decision = 'auto'""")
+    cc = cluster_pairwise_predictions_at_threshold(
+        "_nodes", "_auto_edges", DuckDBAPI(connection=con), node_id_column_name="unique_id"
+    )
+    clusters = con.sql(f"""
+        SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS cluster_key
+        FROM {cc.physical_name}""").df()
+    cc.drop_table_from_database_and_remove_from_cache()
+    clusters = _split_conflicts(con, clusters, decisions)
+    return clusters.sort_values("unique_id", ignore_index=True)
+
+
+def _split_conflicts(
+    con: duckdb.DuckDBPyConnection, clusters: pd.DataFrame, decisions: str
+) -> pd.DataFrame:
+    """Re-cluster, at rising thresholds, each cluster that holds a cannot-link pair."""
+    con.register("_clusters", clusters)
+    bad = con.sql(f"""
+        SELECT DISTINCT a.cluster_key FROM {decisions} d
+        JOIN _clusters a ON a.unique_id = d.unique_id_l
+        JOIN _clusters b ON b.unique_id = d.unique_id_r
+        WHERE d.decision = 'cannot_link' AND a.cluster_key = b.cluster_key""").df()
+    if bad.empty:
+        con.unregister("_clusters")
+        return clusters
+    con.register("_bad", bad)
+    edges = con.sql(f"""
+        SELECT d.unique_id_l, d.unique_id_r, d.match_weight, d.decision, c.cluster_key
+        FROM {decisions} d JOIN _clusters c ON c.unique_id = d.unique_id_l
+        WHERE c.cluster_key IN (SELECT cluster_key FROM _bad)
+          AND d.decision IN ('auto', 'cannot_link')
+        ORDER BY d.unique_id_l, d.unique_id_r""").df()
+    con.unregister("_bad")
+    con.unregister("_clusters")
+    members = clusters[clusters["cluster_key"].isin(bad["cluster_key"])]
+    new_keys: dict[str, str] = {}
+    for key, group in edges.groupby("cluster_key", sort=True):
+        nodes = members.loc[members["cluster_key"] == key, "unique_id"].tolist()
+        new_keys.update(_split_one(nodes, group))
+    clusters["cluster_key"] = clusters["unique_id"].map(new_keys).fillna(clusters["cluster_key"])
+    return clusters
+
+
+def _split_one(nodes: list[str], edges: pd.DataFrame) -> dict[str, str]:
+    """Lowest threshold at which no cannot-link pair shares a component; node → new key."""
+    links = edges[edges["decision"] == "auto"]
+    cannot = edges.loc[edges["decision"] == "cannot_link", ["unique_id_l", "unique_id_r"]]
+    cannot = cannot[cannot["unique_id_r"].isin(set(nodes))]
+    threshold = links["match_weight"].min()
+    while True:
+        kept = links[links["match_weight"] >= threshold]
+        roots = _components(nodes, zip(kept["unique_id_l"], kept["unique_id_r"], strict=True))
+        if all(roots[a] != roots[b] for a, b in cannot.itertuples(index=False)):
+            return roots
+        threshold += THRESHOLD_STEP
+
+
+def _components(nodes: list[str], edges: Any) -> dict[str, str]:
+    """Union-find over one small cluster; each node maps to its component's smallest id."""
+    parent = {n: n for n in nodes}
+
+    def find(n: str) -> str:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    for a, b in edges:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {n: find(n) for n in nodes}

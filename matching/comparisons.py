@@ -1,0 +1,199 @@
+"""One comparison per identity field: a short ordered list of levels, most specific first.
+
+Every level reads per-record feature columns made once by ``matching.features`` (never a
+per-pair GB 11643 check or pinyin conversion). Fuzzy string functions (``levenshtein``,
+``damerau_levenshtein``, ``hamming``) are only used on ASCII columns — pinyin and digits —
+because DuckDB counts UTF-8 bytes, not characters. Chinese names are compared through
+their character lists.
+
+Level labels are stable: the review queue and the model JSON refer to them.
+"""
+
+from __future__ import annotations
+
+import splink.comparison_level_library as cll
+import splink.comparison_library as cl
+
+# "Same address code and birth date, different sequence": twins or relatives born the same day
+# in the same place. EM learns it as a match signal (it is far likelier among blocked pairs than
+# chance), so its m probability is pinned near zero: such a pair is almost never one person.
+# The same holds for two babies of one mother born the same day under different names.
+TWIN_M_PROBABILITY = 1e-9
+# EM cannot see a child's mother-ID disagreement among true matches (the EM blocks that hold
+# child pairs block on the mother's ID), and learns m = 0. Guardians are sometimes fathers.
+MOTHER_ELSE_M_PROBABILITY = 0.05
+
+# Levels of identifiers (ID number, phone, mother's ID): a random pair agrees on them by a
+# chance collision whose probability falls as 1/population, so their u values are rescaled
+# with the number of mentions at scoring time (see ``matching.inference.population_scaled``).
+IDENTIFIER_LEVELS = (
+    ("id_no", "exact"),
+    ("id_no", "one character mistyped"),
+    ("id_no", "same address and birth, other sequence"),
+    ("phone", "exact"),
+    ("phone", "last 8 digits"),
+    ("mother", "exact"),
+)
+
+
+def _null(col_l: str, col_r: str | None = None) -> cll.CustomLevel:
+    col_r = col_r or col_l
+    return cll.CustomLevel(f"{col_l}_l IS NULL OR {col_r}_r IS NULL", "null").configure(
+        is_null_level=True
+    )
+
+
+def _else() -> cll.ElseLevel:
+    return cll.ElseLevel()
+
+
+def id_no_comparison() -> cl.CustomComparison:
+    """ID number: exact; one mistyped character; same address+birth but other sequence; else."""
+    near = (
+        "NOT (id_valid_l AND id_valid_r) AND ("
+        # the check character itself mistyped: same 17 digits
+        "id_body_l = id_body_r"
+        # one digit mistyped or two adjacent digits swapped, check character copied unchanged
+        " OR (id_check_l = id_check_r AND (hamming(id_body_l, id_body_r) = 1"
+        " OR (hamming(id_body_l, id_body_r) = 2"
+        " AND damerau_levenshtein(id_body_l, id_body_r) = 1))))"
+    )
+    return cl.CustomComparison(
+        output_column_name="id_no",
+        comparison_description="GB 11643 ID number, legacy numbers converted",
+        comparison_levels=[
+            _null("id_key"),
+            cll.CustomLevel("id_key_l = id_key_r", "exact"),
+            cll.CustomLevel(near, "one character mistyped"),
+            cll.CustomLevel("id_ab_l = id_ab_r", "same address and birth, other sequence")
+            .configure(m_probability=TWIN_M_PROBABILITY, fix_m_probability=True),
+            _else(),
+        ],
+    )
+
+
+def name_comparison() -> cl.CustomComparison:
+    """Name: exact characters; same pinyin (homophone); pinyin one edit; surname + a given char."""
+    return cl.CustomComparison(
+        output_column_name="name",
+        comparison_description="Chinese name via characters and toneless pinyin",
+        comparison_levels=[
+            _null("name"),
+            cll.CustomLevel("name_l = name_r", "exact").configure(tf_adjustment_column="name"),
+            cll.CustomLevel("name_pinyin_l = name_pinyin_r", "same pinyin"),
+            cll.CustomLevel(
+                "damerau_levenshtein(name_pinyin_l, name_pinyin_r) <= 1", "pinyin one edit"
+            ),
+            cll.CustomLevel(
+                "surname_l = surname_r AND list_has_any(given_chars_l, given_chars_r)",
+                "same surname, a given-name character shared",
+            ),
+            _else(),
+        ],
+    )
+
+
+def birth_date_comparison() -> cl.CustomComparison:
+    """Birth date: exact; month and day swapped; one digit or one day off; same year; else."""
+    return cl.CustomComparison(
+        output_column_name="birth_date",
+        comparison_description="birth date, placeholder dates removed",
+        comparison_levels=[
+            _null("birth_key"),
+            cll.CustomLevel("birth_key_l = birth_key_r", "exact").configure(
+                tf_adjustment_column="birth_key"
+            ),
+            cll.CustomLevel(
+                "birth_year_l = birth_year_r AND birth_month_l = birth_day_r"
+                " AND birth_day_l = birth_month_r",
+                "month and day swapped",
+            ),
+            cll.CustomLevel(
+                "damerau_levenshtein(birth_str_l, birth_str_r) <= 1"
+                " OR abs(date_diff('day', birth_key_l, birth_key_r)) <= 1",
+                "one digit or one day off",
+            ),
+            cll.CustomLevel("birth_year_l = birth_year_r", "same year"),
+            _else(),
+        ],
+    )
+
+
+def sex_comparison() -> cl.CustomComparison:
+    """Sex (1 or 2 only; 0 and 9 are unknown): exact or else."""
+    return _exact_or_else("sex_key", "sex", "GB/T 2261.1 sex, unknown codes as null")
+
+
+def phone_comparison() -> cl.CustomComparison:
+    """Phone: exact; same last 8 digits (prefix mistyped); else. Shared office phones removed."""
+    return cl.CustomComparison(
+        output_column_name="phone",
+        comparison_description="mobile phone, shared numbers removed",
+        comparison_levels=[
+            _null("phone_key"),
+            cll.CustomLevel("phone_key_l = phone_key_r", "exact"),
+            cll.CustomLevel("phone8_l = phone8_r", "last 8 digits"),
+            _else(),
+        ],
+    )
+
+
+def district_comparison() -> cl.CustomComparison:
+    """District found in the address: exact or else."""
+    return _exact_or_else("district_key", "district", "GB/T 2260 district of the address")
+
+
+def mother_comparison() -> cl.CustomComparison:
+    """Mother's ID number, for newborn and child mentions only.
+
+    Two babies of one mother are twins, not one child, when they come from two records of
+    the same delivery register, or are born the same day under wholly different names:
+    pinned near zero like the ID twin level.
+    """
+    twins_by_name = (
+        "mother_key_l = mother_key_r AND birth_key_l = birth_key_r"
+        " AND name_pinyin_l <> name_pinyin_r"
+        " AND damerau_levenshtein(name_pinyin_l, name_pinyin_r) > 1"
+        " AND NOT list_has_any(given_chars_l, given_chars_r)"
+    )
+    return cl.CustomComparison(
+        output_column_name="mother",
+        comparison_description="mother's (guardian's) ID number of a child mention",
+        comparison_levels=[
+            _null("mother_key"),
+            cll.CustomLevel(
+                "mother_key_l = mother_key_r AND delivery_key_l = delivery_key_r",
+                "same mother, two babies of one delivery register",
+            ).configure(m_probability=TWIN_M_PROBABILITY, fix_m_probability=True),
+            cll.CustomLevel(twins_by_name, "same mother and birth, other name").configure(
+                m_probability=TWIN_M_PROBABILITY, fix_m_probability=True
+            ),
+            cll.CustomLevel("mother_key_l = mother_key_r", "exact"),
+            _else().configure(m_probability=MOTHER_ELSE_M_PROBABILITY, fix_m_probability=True),
+        ],
+    )
+
+
+def _exact_or_else(col: str, name: str, description: str) -> cl.CustomComparison:
+    return cl.CustomComparison(
+        output_column_name=name,
+        comparison_description=description,
+        comparison_levels=[
+            _null(col),
+            cll.CustomLevel(f"{col}_l = {col}_r", "exact"),
+            _else(),
+        ],
+    )
+
+
+def all_comparisons() -> list[cl.CustomComparison]:
+    """The model's comparisons, in the order of their gamma columns."""
+    return [
+        id_no_comparison(),
+        name_comparison(),
+        birth_date_comparison(),
+        sex_comparison(),
+        phone_comparison(),
+        district_comparison(),
+        mother_comparison(),
+    ]

@@ -1,0 +1,110 @@
+"""Linkage quality against the simulator's truth, and against an ID-number-only index.
+
+Pairwise figures are counted from cluster sizes, never by enumerating pairs: for a grouping
+G and truth T, true positives are the sum over (G, T) cells of n·(n-1)/2; predicted pairs the
+same over G; true pairs over T. The ID-only baseline groups mentions by their exact
+standardised ``id_no`` (mentions without one stand alone) — what a platform indexing
+"mainly by ID number" does.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines import lake
+
+TRUTH_KEYS = ["source", "org_code", "record_id", "role"]
+
+
+def _pairs(sizes: pd.Series) -> int:
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def pairwise_metrics(frame: pd.DataFrame, cluster: str, truth: str = "person_id") -> dict:
+    """Precision, recall, F1 and split/mixed shares of grouping ``cluster`` vs ``truth``."""
+    if frame.empty:
+        return {"mentions": 0}
+    cells = frame.groupby([cluster, truth]).size()
+    tp = _pairs(cells)
+    predicted = _pairs(frame.groupby(cluster).size())
+    actual = _pairs(frame.groupby(truth).size())
+    precision = tp / predicted if predicted else 1.0
+    recall = tp / actual if actual else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    per_person = frame.groupby(truth)[cluster].nunique()
+    per_cluster = frame.groupby(cluster)[truth].nunique()
+    return {
+        "mentions": len(frame),
+        "persons": len(per_person),
+        "clusters": len(per_cluster),
+        "true_pairs": actual,
+        "predicted_pairs": predicted,
+        "true_positive_pairs": tp,
+        "precision": round(precision, 6),
+        "recall": round(recall, 6),
+        "f1": round(f1, 6),
+        "persons_split": int((per_person > 1).sum()),
+        "persons_split_share": round(float((per_person > 1).mean()), 6),
+        "clusters_mixed": int((per_cluster > 1).sum()),
+        "clusters_mixed_share": round(float((per_cluster > 1).mean()), 6),
+    }
+
+
+def _figures(frame: pd.DataFrame, cluster: str) -> dict:
+    """Overall figures, plus the same per role group (adult, child)."""
+    out = pairwise_metrics(frame, cluster)
+    out["by_role_group"] = {
+        group: pairwise_metrics(part, cluster)
+        for group, part in frame.groupby("role_group", sort=True)
+    }
+    return out
+
+
+def newest_crosswalk(data: Path) -> Path:
+    found = sorted((data / "mpi").glob("date=*/record_link.parquet"), key=lake.partition_date)
+    if not found:
+        raise FileNotFoundError(f"no crosswalk under {data / 'mpi'}")
+    return found[-1]
+
+
+def _joined(sources: Path, data: Path) -> tuple[pd.DataFrame, date]:
+    path = newest_crosswalk(data)
+    day = lake.partition_date(path)
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE VIEW pm AS {lake.current_sql(data, 'person_mention', day)}")
+        frame = con.sql(f"""
+            SELECT x.mention_id, x.role_group, x.resident_id, t.person_id,
+                coalesce(pm.id_no, x.mention_id) AS id_only_key
+            FROM read_parquet('{path}') x
+            JOIN read_csv('{sources / "truth" / "record_person.csv"}', all_varchar = true) t
+              USING ({", ".join(TRUTH_KEYS)})
+            LEFT JOIN pm ON pm.mention_id = x.mention_id
+        """).df()
+    finally:
+        con.close()
+    return frame, day
+
+
+def evaluate(sources: Path, data: Path) -> dict[str, Any]:
+    """Figures for the newest crosswalk and for the ID-only baseline, overall and per role group.
+
+    Shape: ``overall`` (the MPI's figures, with ``by_role_group``), ``id_only_baseline`` (the
+    same figures for the ID-number-only index), ``persons_split_vs_baseline``.
+    """
+    frame, day = _joined(Path(sources), Path(data))
+    linkage = _figures(frame, "resident_id")
+    baseline = _figures(frame, "id_only_key")
+    split, base_split = linkage.get("persons_split", 0), baseline.get("persons_split", 0)
+    return {
+        "crosswalk_date": day.isoformat(),
+        "mentions_with_truth": len(frame),
+        "overall": linkage,
+        "id_only_baseline": baseline,
+        "persons_split_vs_baseline": round(split / base_split, 6) if base_split else None,
+    }

@@ -1,0 +1,109 @@
+"""Scoring candidate pairs with the pinned model (no training here)."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import duckdb
+from splink import DuckDBAPI, Linker
+
+from matching.comparisons import IDENTIFIER_LEVELS
+from matching.features import MACROS
+
+# gamma value Splink gives a comparison's null level; non-null levels count down to 0 (else).
+NULL_GAMMA = -1
+
+
+def comparison_levels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
+    """Per comparison output column: gamma value → level label (for the review queue)."""
+    levels = {}
+    for comp in settings["comparisons"]:
+        non_null = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
+        labels = {len(non_null) - 1 - i: lv.get("label_for_charts", str(i))
+                  for i, lv in enumerate(non_null)}
+        levels[comp["output_column_name"]] = {NULL_GAMMA: "null", **labels}
+    return levels
+
+
+def gamma_of(settings: dict[str, Any], comparison: str, label: str) -> int:
+    """The gamma value of the level labelled ``label`` in ``comparison``."""
+    for gamma, found in comparison_levels(settings)[comparison].items():
+        if found == label:
+            return gamma
+    raise KeyError(f"{comparison} has no level {label!r}")
+
+
+MAX_SCALED_PROBABILITY = 0.5
+# A tiny city (a test, a first night) is not scaled up beyond this factor: a handful of
+# mentions says little about the population it will grow into.
+MAX_SCALE_UP = 100.0
+
+
+def population_scaled(
+    settings: dict[str, Any], trained_mentions: int | None, mentions: int
+) -> dict[str, Any]:
+    """The model rescaled from the population it was trained on to tonight's.
+
+    True pairs grow like the number of mentions M and all pairs like M², so the prior that two
+    random mentions match falls as 1/M; so does the chance that two different people share an
+    identifier (``IDENTIFIER_LEVELS`` u values). Names and birth dates keep their u: their
+    collisions depend on the name and date distributions, not the city size. Without this a
+    model trained on a small city would overrate name+birth agreement in a large one.
+    """
+    if not trained_mentions or mentions < 2:
+        return settings
+    factor = min(trained_mentions / mentions, MAX_SCALE_UP)
+    scaled = copy.deepcopy(settings)
+    scaled["probability_two_random_records_match"] = _capped(
+        settings["probability_two_random_records_match"] * factor)
+    identifiers = set(IDENTIFIER_LEVELS)
+    for comp in scaled["comparisons"]:
+        for level in comp["comparison_levels"]:
+            key = (comp["output_column_name"], level.get("label_for_charts"))
+            if key in identifiers and level.get("u_probability"):
+                level["u_probability"] = _capped(level["u_probability"] * factor)
+    return scaled
+
+
+def _capped(p: float) -> float:
+    return min(p, MAX_SCALED_PROBABILITY)
+
+
+def score_pairs(
+    con: duckdb.DuckDBPyConnection,
+    settings: dict[str, Any],
+    features: str = "mention_features",
+    out: str = "scored_pairs",
+    min_match_weight: float | None = None,
+) -> int:
+    """Score every blocked pair of ``features`` into table ``out`` (ids, weight, gammas).
+
+    Pairs below ``min_match_weight`` are dropped, except pinned "different person" levels,
+    which clustering needs as cannot-link constraints.
+    """
+    con.execute(MACROS)  # comparison SQL may call the feature macros
+    settings = {**settings, "retain_matching_columns": True}  # gammas come only with them
+    linker = Linker(DuckDBAPI(connection=con).register(features), settings, log_level=None)
+    predicted = linker.inference.predict(warning_mode="never")
+    gammas = [f"gamma_{c['output_column_name']}" for c in settings["comparisons"]]
+    keep = "true"
+    if min_match_weight is not None:
+        keep = f"match_weight >= {min_match_weight} OR " + cannot_link_sql(settings)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {out} AS
+        SELECT unique_id_l, unique_id_r, match_weight, match_probability, {", ".join(gammas)}
+        FROM {predicted.physical_name}
+        WHERE {keep}
+        ORDER BY unique_id_l, unique_id_r
+    """)
+    predicted.drop_table_from_database_and_remove_from_cache()
+    return con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]
+
+
+def cannot_link_sql(settings: dict[str, Any]) -> str:
+    """SQL condition on a scored pair: a pinned level says these are two different people."""
+    twin = gamma_of(settings, "id_no", "same address and birth, other sequence")
+    sibling = gamma_of(settings, "mother", "same mother, two babies of one delivery register")
+    named = gamma_of(settings, "mother", "same mother and birth, other name")
+    return f"(gamma_id_no = {twin} OR gamma_mother IN ({sibling}, {named}))"

@@ -1,0 +1,129 @@
+"""publish(data, D): build warehouse.duckdb and analytics.duckdb for the state after night D.
+
+Both databases are built under temporary names beside their final ones and moved into place
+with ``os.replace`` only after both are complete, so a reader sees the previous pair or the new
+pair, never a half-built file; a failure leaves the previous files untouched. Reruns of D
+rebuild from the same inputs in the same order and give the same content.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from pipelines import lake
+from pipelines.publish import pseudonym, runner
+from pipelines.publish.inputs import LakeInputs, sql_date, sql_string
+
+log = logging.getLogger(__name__)
+
+WAREHOUSE_FILE = "warehouse.duckdb"
+ANALYTICS_FILE = "analytics.duckdb"
+ANALYTICS_DIR = "analytics"  # warehouse/analytics/<schema>/<model>.sql
+TRANSIENT_SCHEMAS = ("staging", "intermediate")  # build steps, dropped before publishing
+CITY_TIMEZONE = "Asia/Shanghai"  # dates of TIMESTAMPTZ values are city dates
+
+
+@dataclass
+class PublishSummary:
+    day: date
+    warehouse: Path
+    analytics: Path
+    tables: dict[str, int] = field(default_factory=dict)
+    analytics_tables: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def publish(data: Path, day: date, models_dir: Path | None = None) -> PublishSummary:
+    """Build and atomically publish both warehouses for the state after night ``day``."""
+    data = Path(data)
+    models_dir = models_dir or runner.WAREHOUSE_DIR
+    key = pseudonym.pseudonym_key()  # fail before any work when analytics cannot be keyed
+    inputs = LakeInputs(data, day)
+    started = time.perf_counter()
+    with _building(data / WAREHOUSE_FILE) as wh_tmp, _building(data / ANALYTICS_FILE) as an_tmp:
+        tables = build_warehouse(wh_tmp, inputs, models_dir)
+        analytics_tables = build_analytics(an_tmp, wh_tmp, day, key, models_dir / ANALYTICS_DIR)
+    summary = PublishSummary(
+        day, data / WAREHOUSE_FILE, data / ANALYTICS_FILE, tables, analytics_tables,
+        round(time.perf_counter() - started, 2),
+    )  # fmt: skip
+    log.info("published %s: %d tables in %.1f s", day, len(tables), summary.seconds)
+    return summary
+
+
+def build_warehouse(path: Path, inputs: LakeInputs, models_dir: Path) -> dict[str, int]:
+    """Run every restricted model into a new database at ``path``; returns published row counts."""
+    models = runner.discover(models_dir, exclude=(ANALYTICS_DIR,))
+    with _connect(path) as con:
+        counts = runner.run_models(con, models, inputs.template_globals())
+        for schema in TRANSIENT_SCHEMAS:
+            con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        published = {
+            name: n for name, n in counts.items() if name.split(".")[0] not in TRANSIENT_SCHEMAS
+        }
+        _record_publish(con, inputs.day, published)
+    return published
+
+
+def build_analytics(
+    path: Path, warehouse: Path, day: date, key: bytes, models_dir: Path
+) -> dict[str, int]:
+    """Run the analytics models over the just-built restricted warehouse (attached as ``wh``)."""
+    models = runner.discover(models_dir)
+    with _connect(path) as con:
+        pseudonym.register(con, key)
+        con.execute(f"ATTACH {sql_string(str(warehouse))} AS wh (READ_ONLY)")
+        counts = runner.run_models(con, models, {"day": sql_date(day)})
+        con.execute("DETACH wh")
+        _record_publish(con, day, counts)
+    return counts
+
+
+def _record_publish(con: duckdb.DuckDBPyConnection, day: date, counts: dict[str, int]) -> None:
+    """ops.publish: the night this file is as of and its tables (no wall clock: reruns agree)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS ops")
+    con.execute(
+        "CREATE OR REPLACE TABLE ops.publish "
+        "(as_of_date DATE, table_name VARCHAR, row_count BIGINT)"
+    )
+    con.executemany(
+        "INSERT INTO ops.publish VALUES (?, ?, ?)",
+        [(day, name, n) for name, n in sorted(counts.items())],
+    )
+    con.execute(
+        "COMMENT ON TABLE ops.publish IS 'the night this file shows the state after; its tables'"
+    )
+
+
+@contextmanager
+def _connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = duckdb.connect(str(path))
+    try:
+        con.execute(f"SET TimeZone = {sql_string(CITY_TIMEZONE)}")
+        yield con
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+@contextmanager
+def _building(final: Path) -> Iterator[Path]:
+    """A temporary database path beside ``final``, renamed over it on success; scraps removed."""
+    with lake.atomic_path(final) as tmp:
+        try:
+            yield tmp
+        finally:
+            for scrap in (tmp.with_name(tmp.name + ".wal"), tmp.with_name(tmp.name + ".tmp")):
+                if scrap.is_dir():
+                    shutil.rmtree(scrap, ignore_errors=True)
+                elif scrap.exists():
+                    scrap.unlink()

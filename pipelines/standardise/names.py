@@ -1,0 +1,179 @@
+"""Personal names: cleaned, simplified, placeholders recognised, pinyin and surname split.
+
+Chinese names lose inner spaces and traditional characters (OpenCC t2s); Latin names are
+upper-cased with single spaces. A placeholder written where the name is not yet known (张XX之子,
+婴儿, 新生儿, 无名氏) is not a name: it becomes null and is flagged. Pinyin is toneless, one
+syllable per character, with a surname table for the surnames pypinyin reads with their common
+reading (单 shan, not dan). The work is per DISTINCT name (``standardise_names``), so a column
+of a million mentions costs one pass of pypinyin over its few hundred thousand names.
+
+Used by the linkage stage too: ``to_pinyin``, ``split_name`` and ``clean_name``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+from typing import NamedTuple
+
+import opencc
+import pandas as pd
+from pypinyin import lazy_pinyin
+
+# Two-character surnames (复姓): a name starting with one of these splits after two characters.
+COMPOUND_SURNAMES = frozenset(
+    [
+        "欧阳",
+        "司马",
+        "诸葛",
+        "上官",
+        "东方",
+        "皇甫",
+        "尉迟",
+        "公孙",
+        "慕容",
+        "长孙",
+        "宇文",
+        "司徒",
+        "夏侯",
+        "轩辕",
+        "令狐",
+        "钟离",
+        "闻人",
+        "澹台",
+        "公冶",
+        "宗政",
+        "濮阳",
+        "太叔",
+        "申屠",
+        "万俟",
+        "司空",
+        "端木",
+        "西门",
+        "南宫",
+        "独孤",
+        "呼延",
+        "百里",
+        "东郭",
+        "第五",
+        "左丘",
+        "拓跋",
+        "赫连",
+        "羊舌",
+        "微生",
+        "闾丘",
+        "子车",
+        "亓官",
+        "司寇",
+        "巫马",
+        "公西",
+        "颛孙",
+        "壤驷",
+        "公良",
+        "漆雕",
+        "乐正",
+        "宰父",
+        "谷梁",
+        "段干",
+        "东门",
+        "公羊",
+    ]
+)
+# Surname readings where pypinyin's default is the common word's reading.
+SURNAME_PINYIN = {
+    "单": "shan", "曾": "zeng", "区": "ou", "解": "xie", "仇": "qiu", "朴": "piao", "查": "zha",
+    "盖": "ge", "乐": "yue", "尉迟": "yu chi", "万俟": "mo qi", "长孙": "zhang sun",
+    "澹台": "tan tai",
+    "覃": "qin", "缪": "miao", "翟": "zhai", "种": "chong", "秘": "bi", "繁": "po", "员": "yun",
+    "召": "shao", "冼": "xian", "祭": "zhai", "褚": "chu", "逄": "pang", "尉": "yu", "句": "gou",
+    "厍": "she", "隗": "wei", "黑": "he", "能": "nai", "宓": "fu", "谌": "chen", "阚": "kan",
+    "眭": "sui", "蕃": "pi", "过": "guo", "相": "xiang", "沈": "shen", "柏": "bai", "薄": "bo",
+    "车": "che", "华": "hua", "任": "ren", "纪": "ji", "燕": "yan", "殷": "yin", "曲": "qu",
+    "宁": "ning", "臧": "zang", "藏": "zang", "贾": "jia", "石": "shi", "叶": "ye", "应": "ying",
+}  # fmt: skip
+
+_PLACEHOLDERS = re.compile(
+    r"^(?:.{0,15}(?:之子|之女|之儿|之婴|之孩|儿子|女儿)\d*"
+    r"|(?:男|女)?(?:婴|婴儿|新生儿|早产儿)\d*"
+    r"|[\u3400-\u9fff]{1,2}(?:XX|X|某某|某)(?:之子|之女)?|无名氏|不详|未知|待定|未命名|测试"
+    r"|NULL|NONE|N/?A|-+)$",
+    re.IGNORECASE,
+)
+_LATIN = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
+_MIDDLE_DOTS = str.maketrans({c: "·" for c in "•・‧∙⋅．."})
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+class NameParts(NamedTuple):
+    name: str | None
+    name_pinyin: str | None
+    surname: str | None
+    given_name: str | None
+    name_is_placeholder: bool
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def clean_name(raw: str | None) -> str | None:
+    """Trimmed, NFKC (full-width → half-width), inner spaces out, traditional → simplified."""
+    if raw is None or (isinstance(raw, float) and pd.isna(raw)):
+        return None
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    if _LATIN.match(text):
+        return " ".join(text.upper().split()) or None
+    text = "".join(text.split()).translate(_MIDDLE_DOTS)
+    return _t2s().convert(text) or None
+
+
+def is_placeholder(name: str | None) -> bool:
+    """True for text standing in for an unknown name (张XX之子, 婴儿, 无名氏 …)."""
+    return bool(name) and bool(_PLACEHOLDERS.match(name))
+
+
+def split_name(name: str | None) -> tuple[str | None, str | None]:
+    """(surname, given name), compound surnames kept whole; a name with '·' has no surname."""
+    if not name:
+        return None, None
+    if _LATIN.match(name):
+        first, _, rest = name.partition(" ")
+        return first, rest or None
+    if "·" in name or not _HAN.match(name[0]):
+        return None, name
+    cut = 2 if len(name) > 2 and name[:2] in COMPOUND_SURNAMES else 1
+    return name[:cut], name[cut:] or None
+
+
+def to_pinyin(name: str | None) -> str | None:
+    """Toneless pinyin, syllables separated by single spaces; the surname read as a surname."""
+    if not name:
+        return None
+    if _LATIN.match(name):
+        return " ".join(name.lower().split())
+    syllables = lazy_pinyin(name)  # one per Han character; other runs kept as they are
+    surname, _ = split_name(name)
+    if surname in SURNAME_PINYIN:
+        syllables[: len(surname)] = SURNAME_PINYIN[surname].split()
+    words = " ".join(syllables).replace("·", " ").lower().split()
+    return " ".join(w for w in words if w.isalnum()) or None
+
+
+def standardise_name(raw: str | None) -> NameParts:
+    name = clean_name(raw)
+    if is_placeholder(name):
+        return NameParts(None, None, None, None, True)
+    surname, given = split_name(name)
+    return NameParts(name, to_pinyin(name), surname, given, False)
+
+
+def standardise_names(names: pd.Series) -> pd.DataFrame:
+    """NameParts columns for a Series of delivered names, computed once per distinct name."""
+    distinct = pd.unique(names.dropna())
+    table = pd.DataFrame([standardise_name(n) for n in distinct], columns=NameParts._fields)
+    table.index = pd.Index(distinct, dtype=object)
+    out = table.reindex(names.astype(object).where(names.notna(), None)).set_axis(names.index)
+    out["name_is_placeholder"] = out["name_is_placeholder"].fillna(False).astype(bool)
+    return out

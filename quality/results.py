@@ -1,0 +1,87 @@
+"""Check counts → rows of ``quality.result``, and the fatal gate → held deliveries.
+
+``quality.result`` has one row per (org, dataset, check, field): ``field`` is the checked column,
+or empty for a check on whole rows or the whole delivery. ``dataset`` is the contract's short
+name (``patient``) next to ``source`` (``hospital``), as in the raw lake and the load log.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pyarrow as pa
+
+from quality.raw import DatasetNight
+from quality.registry import checks, threshold
+from schemas.contracts import Contract
+
+RESULT_SCHEMA = pa.schema([
+    ("run_date", pa.date32()), ("source", pa.string()), ("org_code", pa.string()),
+    ("dataset", pa.string()), ("check_code", pa.string()), ("field", pa.string()),
+    ("dimension", pa.string()), ("checked", pa.int64()), ("failed", pa.int64()),
+    ("severity", pa.string()), ("threshold", pa.float64()), ("passed", pa.bool_()),
+    ("description", pa.string()),
+])  # fmt: skip
+HELD_SCHEMA = pa.schema([
+    ("source", pa.string()), ("dataset", pa.string()), ("org_code", pa.string()),
+    ("reason", pa.string()),
+])  # fmt: skip
+COUNT_COLUMNS = ["org_code", "check_code", "field", "checked", "failed"]
+_KEY = ["source", "dataset", "org_code", "check_code", "field"]
+
+
+def schema_counts(night: DatasetNight) -> pd.DataFrame:
+    """column_type per delivered file: checked = contract columns, failed = misfit columns."""
+    width = len(night.contract.columns)
+    return pd.DataFrame({
+        "org_code": night.orgs, "check_code": "column_type", "field": "",
+        "checked": width, "failed": [len(night.bad_columns.get(o, [])) for o in night.orgs],
+    }, columns=COUNT_COLUMNS)  # fmt: skip
+
+
+def describe(counts: pd.DataFrame, contract: Contract, day: date) -> pd.DataFrame:
+    """Add the registry's dimension, severity and description, the threshold and passed."""
+    if counts.empty:
+        return pd.DataFrame(columns=RESULT_SCHEMA.names)
+    registry = checks()
+    frame = counts.assign(run_date=day, source=contract.source, dataset=contract.name)
+    frame["dimension"] = frame["check_code"].map(lambda c: registry[c].dimension)
+    frame["severity"] = frame["check_code"].map(lambda c: registry[c].severity)
+    frame["description"] = frame["check_code"].map(lambda c: registry[c].description)
+    pairs = frame[["field", "check_code"]].drop_duplicates()
+    limits = {
+        (f, c): threshold(contract.dataset, f or "*", c) for f, c in pairs.itertuples(index=False)
+    }
+    frame["threshold"] = [
+        limits[(f, c)] for f, c in zip(frame["field"], frame["check_code"], strict=True)
+    ]
+    share = 100 * frame["failed"] / frame["checked"].where(frame["checked"] > 0)
+    frame["passed"] = (frame["failed"] == 0) | (share <= frame["threshold"])
+    return frame[RESULT_SCHEMA.names]
+
+
+def finalise(parts: list[pd.DataFrame]) -> pa.Table:
+    """All datasets' rows, in a stable order, typed as quality.result."""
+    kept = [p for p in parts if not p.empty]
+    if not kept:
+        return RESULT_SCHEMA.empty_table()
+    frame = pd.concat(kept, ignore_index=True).sort_values(_KEY, kind="stable")
+    frame = frame.astype({"checked": "int64", "failed": "int64", "passed": "bool"})
+    return pa.Table.from_pandas(frame, schema=RESULT_SCHEMA, preserve_index=False)
+
+
+def _reason(row: pd.Series) -> str:
+    where = f"[{row['field']}]" if row["field"] else ""
+    return f"{row['check_code']}{where}: {row['failed']}/{row['checked']} failed"
+
+
+def held_deliveries(results: pa.Table) -> pa.Table:
+    """Deliveries with a not-passed fatal check: (source, dataset, org_code, reason)."""
+    frame = results.to_pandas()
+    fatal = frame[(frame["severity"] == "fatal") & ~frame["passed"]]
+    if fatal.empty:
+        return HELD_SCHEMA.empty_table()
+    fatal = fatal.assign(reason=fatal.apply(_reason, axis=1))
+    held = fatal.groupby(["source", "dataset", "org_code"], as_index=False)["reason"].agg("; ".join)
+    return pa.Table.from_pandas(held, schema=HELD_SCHEMA, preserve_index=False)

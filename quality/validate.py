@@ -1,0 +1,151 @@
+"""The validate stage: one night's raw deliveries → quality.result, held deliveries, GE results.
+
+Runs after extract and before standardise. Per dataset (all orgs together): the Arrow schema
+against the contract, the load-log checks, the generated GE suite and the registry's SQL
+checks; then the fatal gate. Outputs, each replaced whole on a rerun:
+
+    lake.quality_path(data, D)   rows of quality.result
+    lake.held_path(data, D)      deliveries standardise skips: source, dataset, org_code, reason
+    gx_results_dir(data, D)      scrubbed GE validation results, one JSON per dataset (Data Docs)
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+
+from pipelines import lake
+from quality import gx_run, load_log, results, sql_checks
+from quality.raw import DatasetNight, read_dataset
+from quality.registry import validate_registry
+from quality.suites import suite_spec
+from schemas.contracts import Contract, source_contracts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QualitySummary:
+    """What one validate run did, in counts only (no personal data)."""
+
+    day: date
+    datasets: int
+    deliveries: int
+    rows: int
+    results: int
+    not_passed: dict[str, int] = field(default_factory=dict)  # severity → result rows not passed
+    held: int = 0
+    seconds: float = 0.0
+    result_path: Path | None = None
+    held_path: Path | None = None
+
+
+def gx_results_dir(data: Path, day: date) -> Path:
+    return lake.quality_path(data, day).parent / "gx"
+
+
+@dataclass
+class _Run:
+    """One validate run: its inputs, the lazily opened GE context and the DuckDB connection."""
+
+    data: Path
+    day: date
+    load_log: pd.DataFrame | None
+    con: Any = None
+    context: Any = None
+    gx_docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    deliveries: int = 0
+    rows: int = 0
+
+    def gx_context(self) -> Any:
+        if self.context is None:
+            self.context = gx_run.ephemeral_context()
+        return self.context
+
+
+def _validate_dataset(run: _Run, contract: Contract) -> pd.DataFrame | None:
+    """quality.result rows of one dataset, or None when nothing was delivered or logged for it."""
+    night = read_dataset(run.data, contract, run.day)
+    logged = load_log.logged_for(run.load_log, contract)
+    if not night.orgs and (logged is None or logged.empty):
+        return None
+    parts = [results.schema_counts(night), load_log.load_log_counts(night, logged)]
+    conforming = sorted(set(night.orgs) - set(night.bad_columns))
+    if conforming:
+        parts.append(_gx_counts(run, night, conforming, logged))
+        parts.append(sql_checks.run_sql_checks(run.con, contract, night.table, conforming, run.day))
+    filled = [p for p in parts if not p.empty]
+    run.deliveries += len(night.orgs)
+    run.rows += sum(night.raw_rows.values())
+    log.info("validated %s: %d deliveries", contract.dataset, len(night.orgs))
+    return results.describe(pd.concat(filled, ignore_index=True), contract, run.day)
+
+
+def _gx_counts(
+    run: _Run, night: DatasetNight, orgs: list[str], logged: pd.DataFrame | None
+) -> pd.DataFrame:
+    contract = night.contract
+    total = None if logged is None else load_log.expected_rows(logged, orgs)
+    frame = gx_run.to_frame(night.table, contract)
+    result = gx_run.run_suite(run.gx_context(), contract, frame, suite_spec(contract, total))
+    run.gx_docs[contract.dataset] = gx_run.scrubbed(result, contract)
+    return gx_run.per_org_counts(frame, result, orgs)
+
+
+def _write_gx_docs(data: Path, day: date, docs: dict[str, dict[str, Any]]) -> None:
+    final = gx_results_dir(data, day)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    build = Path(tempfile.mkdtemp(prefix=".gx.", dir=final.parent))
+    for dataset, doc in docs.items():
+        text = json.dumps(doc, ensure_ascii=False, default=str)
+        (build / f"{dataset}.json").write_text(text, encoding="utf-8")
+    lake.replace_dir(final, build)
+
+
+def validate_date(data: Path, day: date) -> QualitySummary:
+    """Validate every raw delivery of night ``day``; write results and held deliveries."""
+    started = time.perf_counter()
+    validate_registry()
+    run = _Run(Path(data), day, load_log.read_load_log(Path(data), day))
+    if run.load_log is None:
+        log.warning("no load log for %s: row counts are not reconciled", day)
+    run.con = sql_checks.connect()
+    try:
+        parts = [_validate_dataset(run, c) for c in source_contracts().values()]
+    finally:
+        run.con.close()
+    parts = [p for p in parts if p is not None]
+    table = results.finalise(parts)
+    held = results.held_deliveries(table)
+    lake.write_parquet(table, lake.quality_path(run.data, day))
+    lake.write_parquet(held, lake.held_path(run.data, day))
+    _write_gx_docs(run.data, day, run.gx_docs)
+    summary = _summary(run, len(parts), table, held, started)
+    log.info(
+        "validate %s: %d result rows, %d deliveries held, %.1f s",
+        day, summary.results, summary.held, summary.seconds,
+    )  # fmt: skip
+    return summary
+
+
+def _summary(
+    run: _Run, datasets: int, table: pa.Table, held: pa.Table, started: float
+) -> QualitySummary:
+    frame = table.select(["severity", "passed"]).to_pandas()
+    not_passed = frame[~frame["passed"]].groupby("severity").size().to_dict()
+    return QualitySummary(
+        day=run.day, datasets=datasets, deliveries=run.deliveries, rows=run.rows,
+        results=table.num_rows, not_passed={k: int(v) for k, v in not_passed.items()},
+        held=held.num_rows, seconds=round(time.perf_counter() - started, 2),
+        result_path=lake.quality_path(run.data, run.day),
+        held_path=lake.held_path(run.data, run.day),
+    )  # fmt: skip

@@ -1,0 +1,114 @@
+"""Tiny record pairs whose comparison levels are worked out by hand (one Splink run)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from matching_pairs import levels_of, mention
+
+from pipelines import idno
+
+ID = "11010519491231002X"  # valid (STANDARDS.md example): address 110105, born 1949-12-31, seq 002
+MOTHER = idno.make("320505", date(1992, 6, 1), 22)
+BORN = date(2024, 2, 1)
+NEWBORN = {"source": "mch", "org_code": "M01", "dataset": "mch.delivery", "role": "newborn",
+           "mother_id_no": MOTHER, "birth_date": BORN}
+CHILD = {"source": "mch", "dataset": "mch.child_checkup", "role": "child",
+         "mother_id_no": MOTHER, "birth_date": BORN}
+
+# (field, left mention, right mention, expected level of that field)
+CASES = [
+    # --- ID number -----------------------------------------------------------------------
+    ("id_no", {"id_no": ID}, {"id_no": ID}, "exact"),
+    # the legacy 15-digit form converts to the same 18 characters
+    ("id_no", {"id_no": ID}, {"id_no": "110105491231002"}, "exact"),
+    # sequence digit 2 → 3 mistyped, check character X copied: invalid, one char apart
+    ("id_no", {"id_no": ID}, {"id_no": "11010519491231003X"}, "one character mistyped"),
+    # digits "31" at positions 12-13 swapped, check copied: Hamming 2, Damerau 1
+    ("id_no", {"id_no": ID}, {"id_no": "11010519491213002X"}, "one character mistyped"),
+    # only the check character mistyped: the 17-digit bodies agree
+    ("id_no", {"id_no": ID}, {"id_no": "110105194912310021"}, "one character mistyped"),
+    # a twin: same address and birth, sequence 004 with its own valid check character
+    ("id_no", {"id_no": ID}, {"id_no": idno.make("110105", date(1949, 12, 31), 4)},
+     "same address and birth, other sequence"),
+    # two VALID numbers one sequence digit apart are two people, never a typo
+    ("id_no", {"id_no": idno.make("320505", date(2020, 5, 1), 2)},
+     {"id_no": idno.make("320505", date(2020, 5, 1), 3)},
+     "same address and birth, other sequence"),
+    ("id_no", {"id_no": ID}, {"id_no": idno.make("320505", date(1980, 1, 2), 11)},
+     "All other comparisons"),
+    ("id_no", {"id_no": ID}, {}, "null"),
+    # a newborn recorded under its mother's number: the number is not the baby's
+    ("id_no", {"id_no": MOTHER, "role": "mother"}, {**NEWBORN, "id_no": MOTHER}, "null"),
+    # --- name ----------------------------------------------------------------------------
+    ("name", {"name": "王伟"}, {"name": "王伟"}, "exact"),
+    # 伟 and 维 are both "wei": homophones
+    ("name", {"name": "王伟"}, {"name": "王维"}, "same pinyin"),
+    # "zhang jing" vs "zhang jin": one letter (the nasal ending) apart
+    ("name", {"name": "张静"}, {"name": "张锦"}, "pinyin one edit"),
+    # "zhang zi han" vs "zhang zi xuan": pinyin far apart, surname and 子 shared
+    ("name", {"name": "张子涵"}, {"name": "张子轩"}, "same surname, a given-name character shared"),
+    ("name", {"name": "王伟"}, {"name": "李娜"}, "All other comparisons"),
+    ("name", {"name": "王伟"}, {}, "null"),
+    # --- birth date ----------------------------------------------------------------------
+    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 3, 12)}, "exact"),
+    # month 03 and day 12 swapped
+    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 12, 3)},
+     "month and day swapped"),
+    # 19850312 vs 19850317: one digit
+    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 3, 17)},
+     "one digit or one day off"),
+    # 19850228 vs 19850301: four digits differ, but one day apart
+    ("birth_date", {"birth_date": date(1985, 2, 28)}, {"birth_date": date(1985, 3, 1)},
+     "one digit or one day off"),
+    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 7, 1)},
+     "same year"),
+    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1990, 1, 1)},
+     "All other comparisons"),
+    # a default date is a placeholder (stop list), not a birth date
+    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1900, 1, 1)}, "null"),
+    # --- sex, phone, district ------------------------------------------------------------
+    ("sex", {"sex_code": "1"}, {"sex_code": "1"}, "exact"),
+    ("sex", {"sex_code": "1"}, {"sex_code": "2"}, "All other comparisons"),
+    # 9 (未说明的性别) is unknown, not a conflict
+    ("sex", {"sex_code": "1"}, {"sex_code": "9"}, "null"),
+    # no delivered sex: the sex encoded in a valid ID number stands in
+    ("sex", {"sex_code": "2"}, {"id_sex_code": "2"}, "exact"),
+    ("phone", {"phone": "13912345678"}, {"phone": "13912345678"}, "exact"),
+    # prefix 139 mistyped as 138: the last 8 digits agree
+    ("phone", {"phone": "13912345678"}, {"phone": "13812345678"}, "last 8 digits"),
+    ("phone", {"phone": "13912345678"}, {"phone": "13912345679"}, "All other comparisons"),
+    ("district", {"district_code": "320505"}, {"district_code": "320506"},
+     "All other comparisons"),
+    # --- mother --------------------------------------------------------------------------
+    # two rows of one delivery register, same mother and day: two babies, pinned apart
+    ("mother", NEWBORN, NEWBORN, "same mother, two babies of one delivery register"),
+    ("mother", NEWBORN, {**NEWBORN, "source": "vaccination", "org_code": "V01",
+                         "dataset": "vaccination.dose", "role": "recipient"}, "exact"),
+    # "li ming" vs "li hua": pinyin 3 edits apart, no given character shared: twins
+    ("mother", {**CHILD, "org_code": "M01", "name": "李明"},
+     {**CHILD, "org_code": "M02", "name": "李华"}, "same mother and birth, other name"),
+    # homophone names of one child are not twins
+    ("mother", {**CHILD, "org_code": "M01", "name": "李明"},
+     {**CHILD, "org_code": "M02", "name": "李铭"}, "exact"),
+    # an adult patient's mother is never compared
+    ("mother", {"mother_id_no": MOTHER}, {"mother_id_no": MOTHER}, "null"),
+]
+
+
+@pytest.fixture(scope="module")
+def scored() -> list[dict[str, str]]:
+    return levels_of([(a, b) for _, a, b, _ in CASES])
+
+
+@pytest.mark.parametrize("case", range(len(CASES)), ids=lambda i: f"{CASES[i][0]}-{i}")
+def test_comparison_level(scored: list[dict[str, str]], case: int) -> None:
+    field, _, _, expected = CASES[case]
+    assert scored[case][field] == expected
+
+
+def test_mention_helper_builds_contract_keys() -> None:
+    m = mention("7", name="王伟")
+    assert m["mention_id"] == "hospital:H01:hospital.patient:7:patient"
+    assert m["name_pinyin"] == "wang wei"

@@ -1,0 +1,201 @@
+"""DQD style: a few rows of a tiny synthetic delivery, mutated; one check run; its count checked."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from quality_fixtures import check_counts, write_delivery
+
+from pipelines.idno import check_char
+
+D = date(2026, 3, 1)
+T = "2026-03-01T{}:00+08:00"
+
+
+def test_discharge_before_admission_is_counted(tmp_path: Path) -> None:
+    rows = [
+        {
+            "encounter_id": "e1",
+            "admit_time": T.format("10:00"),
+            "discharge_time": T.format("12:00"),
+        },
+        {
+            "encounter_id": "e2",
+            "admit_time": T.format("10:00"),
+            "discharge_time": T.format("09:00"),
+        },
+        {
+            "encounter_id": "e3",
+            "admit_time": T.format("10:00"),
+            "discharge_time": "2026-02-27T10:00:00+08:00",
+        },
+        {"encounter_id": "e4", "admit_time": T.format("10:00"), "discharge_time": None},
+        {
+            "encounter_id": "e5",
+            "admit_time": T.format("10:00"),
+            "discharge_time": T.format("10:00"),
+        },
+    ]
+    write_delivery(tmp_path, "hospital.encounter", "H1", rows, D)
+    # e4 has no discharge: not checked (4 checked); e2 and e3 end before they start; e5 is equal
+    assert check_counts(tmp_path, "hospital.encounter", "discharge_after_admission", D) == {
+        "admit_time": (4, 2)
+    }
+
+
+def test_id_no_checksum_counts_damaged_numbers_of_resident_id_cards_only(tmp_path: Path) -> None:
+    bad_birth = "11010519491331002"  # month 13, with the check character it would have
+    rows = [
+        {"patient_id": "p1", "id_type": "01", "id_no": "11010519491231002X"},  # valid
+        {"patient_id": "p2", "id_type": "01", "id_no": "110105194912310021"},  # wrong check char
+        {"patient_id": "p3", "id_type": "01", "id_no": "11010519491231002x"},  # lowercase x
+        {"patient_id": "p4", "id_type": "01", "id_no": "110105491231002"},  # legacy 15 digits
+        {"patient_id": "p5", "id_type": "01", "id_no": bad_birth + check_char(bad_birth)},
+        {
+            "patient_id": "p6",
+            "id_type": None,
+            "id_no": "11010519491231002X",
+        },  # no type: checked, valid
+        {"patient_id": "p7", "id_type": "01", "id_no": "  "},  # blank: not checked
+        {"patient_id": "p8", "id_type": "01", "id_no": None},  # empty: not checked
+        {"patient_id": "p9", "id_type": "03", "id_no": "E12345678"},  # passport: not checked
+    ]
+    write_delivery(tmp_path, "hospital.patient", "H1", rows, D)
+    # checked: p1-p6 = 6; failed: p2, p3, p4, p5 = 4
+    assert check_counts(tmp_path, "hospital.patient", "id_no_valid", D) == {"id_no": (6, 4)}
+
+
+def test_physiological_range_counts_values_outside_their_bounds(tmp_path: Path) -> None:
+    rows = [
+        {"exam_no": "x1", "systolic_bp": 120, "height_cm": 170.0},
+        {"exam_no": "x2", "systolic_bp": 400, "height_cm": 1.7},  # both impossible
+        {"exam_no": "x3", "systolic_bp": 30},  # below 50
+        {"exam_no": "x4"},  # nothing measured: not checked
+    ]
+    write_delivery(tmp_path, "checkup.visit", "C1", rows, D)
+    found = check_counts(tmp_path, "checkup.visit", "physiological_range", D)
+    assert found["systolic_bp"] == (3, 2)
+    assert found["height_cm"] == (2, 1)
+    assert found["uric_acid"] == (0, 0)
+
+
+def test_dose_number_must_be_at_least_one(tmp_path: Path) -> None:
+    rows = [{"record_id": f"r{i}", "dose_no": n} for i, n in enumerate([1, 2, 0, -1])]
+    write_delivery(tmp_path, "vaccination.dose", "V1", rows, D)
+    assert check_counts(tmp_path, "vaccination.dose", "dose_no_positive", D) == {"dose_no": (4, 2)}
+
+
+def test_late_arrival_counts_from_the_event_or_from_the_end_of_an_event_day(tmp_path: Path) -> None:
+    exported = T.format("20:00")
+    doses = [
+        {"record_id": "r1", "vaccinated_at": T.format("09:00"), "exported_at": exported},  # 11 h
+        {
+            "record_id": "r2",
+            "vaccinated_at": "2026-02-27T09:00:00+08:00",
+            "exported_at": exported,
+        },  # 59 h
+    ]
+    visits = [
+        {
+            "record_id": "v1",
+            "visit_date": "2026-02-28",
+            "exported_at": exported,
+        },  # 03-01 00:00 → 20 h
+        {
+            "record_id": "v2",
+            "visit_date": "2026-02-27",
+            "exported_at": exported,
+        },  # 02-28 00:00 → 44 h
+        {"record_id": "v3", "visit_date": "2026-02-27", "exported_at": None},  # not checked
+    ]
+    write_delivery(tmp_path, "vaccination.dose", "V1", doses, D)
+    write_delivery(tmp_path, "mch.prenatal_visit", "M1", visits, D)
+    assert check_counts(tmp_path, "vaccination.dose", "late_arrival", D) == {
+        "vaccinated_at": (2, 1)
+    }
+    assert check_counts(tmp_path, "mch.prenatal_visit", "late_arrival", D) == {"visit_date": (2, 1)}
+
+
+def test_event_not_future_allows_the_grace_period_and_skips_unreadable_dates(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        # night 03-01 ends 03-02 00:00; with 24 h grace anything up to 03-03 00:00 passes
+        {
+            "record_id": "r1",
+            "vaccinated_at": "2026-03-02T23:00:00+08:00",
+            "recipient_birth_date": "2025-01-01",
+        },
+        {
+            "record_id": "r2",
+            "vaccinated_at": "2026-03-05T09:00:00+08:00",
+            "recipient_birth_date": "2030-01-01",
+        },
+        {
+            "record_id": "r3",
+            "vaccinated_at": T.format("09:00"),
+            "recipient_birth_date": "2026-13-01",
+        },
+    ]
+    write_delivery(tmp_path, "vaccination.dose", "V1", rows, D)
+    found = check_counts(tmp_path, "vaccination.dose", "event_not_future", D)
+    assert found["vaccinated_at"] == (3, 1)
+    assert found["recipient_birth_date"] == (2, 1)  # 2026-13-01 is no date: not checked
+    assert found["exported_at"] == (0, 0)
+
+
+def test_event_before_the_birth_date_on_the_row_is_counted(tmp_path: Path) -> None:
+    rows = [
+        {
+            "record_id": "r1",
+            "recipient_birth_date": "2025-01-01",
+            "vaccinated_at": "2024-12-31T09:00:00+08:00",
+        },
+        {
+            "record_id": "r2",
+            "recipient_birth_date": "2025-01-01",
+            "vaccinated_at": "2025-01-01T08:00:00+08:00",
+        },
+        {
+            "record_id": "r3",
+            "recipient_birth_date": "bad",
+            "vaccinated_at": "2025-01-01T08:00:00+08:00",
+        },
+    ]
+    write_delivery(tmp_path, "vaccination.dose", "V1", rows, D)
+    # r1 was vaccinated the day before birth; r2 on its birth day is fine; r3's birth is unreadable
+    assert check_counts(tmp_path, "vaccination.dose", "event_after_birth", D) == {
+        "recipient_birth_date": (2, 1)
+    }
+
+
+def test_diastolic_above_systolic_is_counted(tmp_path: Path) -> None:
+    rows = [
+        {"exam_no": "x1", "systolic_bp": 120, "diastolic_bp": 80},
+        {"exam_no": "x2", "systolic_bp": 80, "diastolic_bp": 120},  # swapped on entry
+        {"exam_no": "x3", "diastolic_bp": 80},  # not checked
+    ]
+    write_delivery(tmp_path, "checkup.visit", "C1", rows, D)
+    assert check_counts(tmp_path, "checkup.visit", "diastolic_below_systolic", D) == {
+        "diastolic_bp": (2, 1)
+    }
+
+
+def test_counts_are_per_org(tmp_path: Path) -> None:
+    write_delivery(tmp_path, "vaccination.dose", "V1", [{"record_id": "a", "dose_no": 0}], D)
+    write_delivery(tmp_path, "vaccination.dose", "V2", [{"record_id": "a", "dose_no": 1}], D)
+    from quality import sql_checks
+    from quality.raw import read_dataset
+    from schemas.contracts import contract
+
+    night = read_dataset(tmp_path, contract("vaccination.dose"), D)
+    con = sql_checks.connect()
+    found = sql_checks.run_sql_checks(con, night.contract, night.table, ["V1", "V2", "V3"], D)
+    dose = found[found["check_code"] == "dose_no_positive"].set_index("org_code")
+    # V3 delivered nothing through this table: reported with zero counts, not left out
+    assert dose.loc[["V1", "V2", "V3"], ["checked", "failed"]].values.tolist() == [
+        [1, 1],
+        [1, 0],
+        [0, 0],
+    ]

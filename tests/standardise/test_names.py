@@ -1,0 +1,73 @@
+"""Names: cleaning, placeholders, pinyin with the surname table, surname split."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from pipelines.standardise.names import split_name, standardise_name, standardise_names, to_pinyin
+
+# (delivered, name, pinyin, surname, given name)
+CASES = [
+    ("  王 伟 ", "王伟", "wang wei", "王", "伟"),  # spaces trimmed and removed inside
+    ("王\u3000伟", "王伟", "wang wei", "王", "伟"),  # full-width space
+    ("張麗", "张丽", "zhang li", "张", "丽"),  # traditional → simplified
+    ("陳建國", "陈建国", "chen jian guo", "陈", "建国"),
+    ("欧阳娜娜", "欧阳娜娜", "ou yang na na", "欧阳", "娜娜"),  # compound surname
+    ("诸葛亮", "诸葛亮", "zhu ge liang", "诸葛", "亮"),
+    ("尉迟恭", "尉迟恭", "yu chi gong", "尉迟", "恭"),  # compound and polyphonic
+    ("单田芳", "单田芳", "shan tian fang", "单", "田芳"),  # pypinyin alone says dan
+    ("曾国藩", "曾国藩", "zeng guo fan", "曾", "国藩"),  # not ceng
+    ("区小明", "区小明", "ou xiao ming", "区", "小明"),  # not qu
+    ("解放", "解放", "xie fang", "解", "放"),  # not jie
+    ("仇英", "仇英", "qiu ying", "仇", "英"),
+    ("朴树", "朴树", "piao shu", "朴", "树"),
+    ("查良镛", "查良镛", "zha liang yong", "查", "良镛"),
+    ("吕布", "吕布", "lv bu", "吕", "布"),
+    ("买买提·艾力", "买买提·艾力", "mai mai ti ai li", None, "买买提·艾力"),  # no surname
+    ("john  smith", "JOHN SMITH", "john smith", "JOHN", "SMITH"),  # Latin: upper, single spaces
+    ("ＷＡＮＧ ＷＥＩ", "WANG WEI", "wang wei", "WANG", "WEI"),  # full-width Latin
+]
+
+
+@pytest.mark.parametrize(("raw", "name", "pinyin", "surname", "given"), CASES)
+def test_names_are_standardised(
+    raw: str, name: str, pinyin: str, surname: str | None, given: str
+) -> None:
+    parts = standardise_name(raw)
+    assert (parts.name, parts.name_pinyin, parts.surname, parts.given_name) == (
+        name, pinyin, surname, given,
+    )  # fmt: skip
+    assert parts.name_is_placeholder is False
+
+
+@pytest.mark.parametrize(
+    "raw", ["张XX之子", "张丽之女", "婴儿", "新生儿", "男婴", "无名氏", "李某", "不详"]
+)
+def test_placeholders_are_not_names(raw: str) -> None:
+    parts = standardise_name(raw)
+    assert parts.name is None and parts.name_pinyin is None and parts.name_is_placeholder is True
+
+
+@pytest.mark.parametrize("raw", ["MAX", "张婴", "王子", "李女"])
+def test_real_names_that_look_close_to_placeholders(raw: str) -> None:
+    assert standardise_name(raw).name_is_placeholder is False
+
+
+def test_a_column_is_standardised_per_distinct_name() -> None:
+    names = pd.Series(["張麗", None, "张丽", "婴儿", "張麗"], index=[10, 11, 12, 13, 14])
+    out = standardise_names(names)
+    assert out.index.tolist() == [10, 11, 12, 13, 14]
+    assert (
+        out["name"].tolist()[0] == "张丽"
+        and out["name"][12] == "张丽"
+        and out["name"][14] == "张丽"
+    )
+    assert out["name_is_placeholder"].tolist() == [False, False, False, True, False]
+    assert pd.isna(out["name"][11]) and pd.isna(out["name"][13])
+
+
+def test_helpers_for_the_linkage_stage() -> None:
+    assert to_pinyin("单") == "shan" and to_pinyin(None) is None
+    assert split_name("司马光") == ("司马", "光")
+    assert split_name("司马") == ("司", "马")  # two characters: a one-character surname

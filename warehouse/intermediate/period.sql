@@ -1,0 +1,22 @@
+-- The months figures are reported for: every month up to night D in which anything reached the
+-- platform (a person mention, a clinical record, a delivery, a quality result). A month is
+-- measured as of its last day; the current month as of D.
+-- depends: staging.person_mention, staging.event_arrival, ops.load_log, quality.result
+CREATE OR REPLACE TABLE intermediate.period AS
+WITH arrival AS (
+    SELECT first_load_date AS day FROM staging.person_mention
+    UNION ALL SELECT first_load_date FROM staging.event_arrival
+    UNION ALL SELECT load_date FROM ops.load_log
+    UNION ALL SELECT run_date FROM quality.result
+),
+month AS (
+    SELECT DISTINCT CAST(date_trunc('month', day) AS DATE) AS period_start
+    FROM arrival
+    WHERE day <= {{ day }}
+)
+SELECT
+    strftime(period_start, '%Y-%m') AS period,
+    period_start,
+    least(last_day(period_start), {{ day }}) AS period_end
+FROM month
+ORDER BY period_start;
