@@ -19,7 +19,15 @@ app = typer.Typer(
     help="Lifetime electronic health archives (居民电子健康档案) for a city.", no_args_is_help=True
 )
 model_app = typer.Typer(help="The linkage model: train a new pinned version.", no_args_is_help=True)
+archive_app = typer.Typer(
+    help="One resident's lifetime archive, or all of them.", no_args_is_help=True
+)
+report_app = typer.Typer(help="Monthly reports for governance staff.", no_args_is_help=True)
+review_app = typer.Typer(help="The linkage review queue.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
+app.add_typer(archive_app, name="archive")
+app.add_typer(report_app, name="report")
+app.add_typer(review_app, name="review")
 
 console = Console(stderr=True)
 DataOpt = Annotated[
@@ -164,6 +172,88 @@ def model_train(
 
     path = train_model_from_lake(data, _parse_date(day, "--date"), out, seed=seed)
     console.print(f"model written: {path}")
+
+
+@archive_app.command("show")
+def archive_show(
+    data: DataOpt = Path("data"),
+    resident: Annotated[str | None, typer.Option("--resident", help="resident_id")] = None,
+    id_no: Annotated[
+        str | None, typer.Option("--id-no", help="ID number, in any damaged form")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="text | json | fhir")] = "text",
+    user: Annotated[str, typer.Option(envvar="USER", help="Who looks (access audit).")] = "unknown",
+) -> None:
+    """Print one resident's lifetime archive (every lookup is written to the access audit)."""
+    from pipelines.publish.archive import ArchiveFormat, show_archive
+
+    if (resident is None) == (id_no is None):
+        raise typer.BadParameter("give exactly one of --resident or --id-no")
+    typer.echo(show_archive(data, resident, id_no, ArchiveFormat(fmt), accessed_by=user))
+
+
+@archive_app.command("export")
+def archive_export(
+    data: DataOpt = Path("data"),
+    out: Annotated[Path, typer.Option("--out", help="File to write.")] = ...,
+    fmt: Annotated[str, typer.Option("--format", help="jsonl | fhir-ndjson")] = "jsonl",
+    user: Annotated[
+        str, typer.Option(envvar="USER", help="Who exports (access audit).")
+    ] = "unknown",
+) -> None:
+    """Export every archive as JSON Lines or FHIR NDJSON."""
+    from pipelines.publish.archive import export_archives
+
+    console.print(export_archives(data, out, fmt, exported_by=user))
+
+
+@report_app.command("quality")
+def report_quality(
+    data: DataOpt = Path("data"),
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM")] = ...,
+) -> None:
+    """The monthly governance report (数据质量通报): one self-contained HTML file."""
+    from quality.report import build_quality_report
+
+    console.print(f"quality report: {build_quality_report(data, _parse_month(month))}")
+
+
+@report_app.command("metrics")
+def report_metrics(
+    data: DataOpt = Path("data"),
+    month: Annotated[str, typer.Option("--month", help="YYYY-MM")] = ...,
+) -> None:
+    """The monthly interoperability indicator report: one self-contained HTML file."""
+    from pipelines.publish.metrics_report import build_metrics_report
+
+    console.print(f"metrics report: {build_metrics_report(data, _parse_month(month))}")
+
+
+@review_app.command("apply")
+def review_apply(
+    data: DataOpt = Path("data"),
+    decisions: Annotated[Path, typer.Option("--decisions", help="Reviewers' decisions CSV.")] = ...,
+) -> None:
+    """Record reviewers' decisions; the next run replays them and they win over the model."""
+    from matching.review import apply_decisions
+
+    console.print(apply_decisions(data, decisions))
+
+
+@review_app.command("page")
+def review_page(data: DataOpt = Path("data")) -> None:
+    """Write the HTML page reviewers use to decide the queued pairs."""
+    from matching.review import build_review_page
+
+    console.print(f"review page: {build_review_page(data)}")
+
+
+def _parse_month(text: str) -> str:
+    try:
+        date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a month YYYY-MM", param_hint="--month") from None
+    return text
 
 
 def _ensure_demo_key(data: Path) -> None:
