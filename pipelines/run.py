@@ -82,11 +82,12 @@ def run_date(
 ) -> NightResult:
     """Run every stage for one logical date; ``on_stage(name)`` is called before each stage."""
     night = NightResult(day)
+    sources, data = Path(sources).resolve(), Path(data).resolve()  # stages may change directory
     for name, stage in STAGES:
         if on_stage:
             on_stage(name)
         started = time.perf_counter()
-        night.results[name] = stage(Path(sources), Path(data), day)
+        night.results[name] = stage(sources, data, day)
         night.seconds[name] = round(time.perf_counter() - started, 2)
     return night
 
