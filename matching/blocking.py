@@ -2,7 +2,8 @@
 
 Chosen for recall: every rule is a cheap equi-join on per-record features, each catching what
 the others miss (an ID typo, a missing ID, a homophone name, a newborn without ID or name).
-Placeholder values were already nulled by ``matching.features`` so they form no block.
+Placeholder values were nulled by ``matching.features`` so they form no block. Candidate pairs
+are counted from block sizes before anything is predicted.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ PREDICTION_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("id_no", ("id_key",)),
     ("id address+birth", ("id_ab",)),
     ("id birth+sequence+check", ("substr(id_key, 7, 12)",)),
+    ("id address+sequence+check", ("substr(id_key, 1, 6)", "substr(id_key, 15, 4)")),
     ("pinyin+birth", ("name_pinyin", "birth_key")),
     ("pinyin+phone", ("name_pinyin", "phone_key")),
     ("birth+phone", ("birth_key", "phone_key")),
@@ -40,18 +42,56 @@ def training_rules() -> list[BlockingRuleCreator]:
     return [block_on(*keys) for keys in TRAINING_KEYS]
 
 
-def count_candidate_pairs(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, int]:
-    """Pairs each prediction rule generates on ``table``, from block sizes (sum of n·(n-1)/2).
+def _not_null(keys: tuple[str, ...], alias: str = "") -> str:
+    return " AND ".join(f"({alias}{k}) IS NOT NULL" for k in keys)
 
-    Counted per rule before predicting, without enumerating pairs; a pair found by several
-    rules counts under each, so the total is an upper bound of what Splink scores.
+
+def _keyed(keys: tuple[str, ...]) -> str:
+    return ", ".join(f"{k} AS k{i}" for i, k in enumerate(keys))
+
+
+def count_candidate_pairs(
+    con: duckdb.DuckDBPyConnection, new: str, index: str | None = None
+) -> dict[str, int]:
+    """Pairs each prediction rule generates among ``new`` and between ``new`` and ``index``.
+
+    Counted from block sizes (n·(n-1)/2 within, n_new·n_index between) without enumerating
+    pairs; a pair found by several rules counts under each, so the total is an upper bound
+    of what Splink scores.
     """
     counts = {}
     for label, keys in PREDICTION_KEYS:
-        not_null = " AND ".join(f"({k}) IS NOT NULL" for k in keys)
-        sql = f"""
-            SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM (
-                SELECT count(*) AS n FROM {table} WHERE {not_null} GROUP BY {", ".join(keys)})
-        """
+        cols = ", ".join(f"k{i}" for i in range(len(keys)))
+        within = f"""SELECT {cols}, count(*) AS n FROM (SELECT {_keyed(keys)} FROM {new}
+                     WHERE {_not_null(keys)}) GROUP BY ALL"""
+        if index is None:
+            sql = f"SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM ({within})"
+        else:
+            between = f"""SELECT {cols}, count(*) AS m FROM (SELECT {_keyed(keys)} FROM {index}
+                          WHERE {_not_null(keys)}) GROUP BY ALL"""
+            sql = f"""WITH w AS ({within}), b AS ({between})
+                SELECT (SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM w)
+                     + (SELECT coalesce(sum(w.n * b.m), 0) FROM w JOIN b USING ({cols}))"""
         counts[label] = int(con.execute(sql).fetchall()[0][0])
     return counts
+
+
+def index_candidates(
+    con: duckdb.DuckDBPyConnection, new: str, index: str, out: str = "candidate_ids"
+) -> int:
+    """Table ``out`` (unique_id): the rows of ``index`` sharing a blocking key with ``new``.
+
+    Only these can form a pair with a new mention, so Splink's ``predict_between`` runs on a
+    few thousand index rows instead of the whole city. Keys are compared before stop lists,
+    so the result is a superset of what the blocking rules accept.
+    """
+    semis = []
+    for _, keys in PREDICTION_KEYS:
+        on = " AND ".join(f"i.k{n} = w.k{n}" for n in range(len(keys)))
+        semis.append(f"""
+            SELECT i.unique_id FROM (SELECT unique_id, {_keyed(keys)} FROM {index}
+                                     WHERE {_not_null(keys)}) i
+            SEMI JOIN (SELECT DISTINCT {_keyed(keys)} FROM {new} WHERE {_not_null(keys)}) w
+            ON {on}""")
+    con.execute(f"CREATE OR REPLACE TABLE {out} AS {' UNION '.join(semis)}")
+    return con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]

@@ -1,10 +1,10 @@
-"""From scored pairs to clusters of mentions: precision first.
+"""From scored pairs to decisions and to clusters of tonight's new mentions: precision first.
 
 A pair is linked automatically only above the auto threshold and when nothing contradicts
 it: a sex conflict, or the same ID number with a conflicting birth date, is a red flag sent
 to review instead. Pairs the model pins as two different people (twins by ID sequence, two
-babies of one delivery) are cannot-link constraints: a connected component holding such a
-pair is split by raising its threshold until the constraint holds.
+babies of one delivery) and pairs a reviewer called different are cannot-link constraints;
+a reviewer's match is a forced link. Both win over the model.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from matching.inference import cannot_link_sql, gamma_of
 from matching.model import Thresholds
 
 THRESHOLD_STEP = 2.0  # match-weight steps when splitting a cluster that breaks a constraint
+MANUAL_WEIGHT = 99.0  # weight given to a reviewer's match in clustering
 
 
 def red_flag_sql(settings: dict[str, Any]) -> str:
     """SQL: the reason a high-scoring pair must not merge automatically, else NULL.
 
-    Reads the pair's gammas and ``l``/``r``, the two mentions' feature rows.
+    Reads the pair's gammas and ``l``/``r``, the two mentions' multiple-birth flags.
     """
     sex_else = gamma_of(settings, "sex", "All other comparisons")
     id_exact = gamma_of(settings, "id_no", "exact")
@@ -47,27 +48,36 @@ def classify_pairs(
     con: duckdb.DuckDBPyConnection,
     settings: dict[str, Any],
     thresholds: Thresholds,
+    flags: str,
     pairs: str = "scored_pairs",
+    decided: str = "decided_pairs",
     out: str = "pair_decisions",
-    features: str = "mention_features",
 ) -> None:
     """Table ``out``: every scored pair with ``decision`` (auto, review, cannot_link, none)
-    and ``reason``."""
+    and ``reason``.
+
+    ``flags`` is a relation (unique_id, multiple_birth) covering both ends of every pair;
+    ``decided`` holds reviewers' decisions (unique_id_l, unique_id_r, decision, decision_id).
+    """
     con.execute(f"""
         CREATE OR REPLACE TABLE {out} AS
         WITH flagged AS (
             SELECT p.*, {red_flag_sql(settings)} AS red_flag,
-                coalesce({cannot_link_sql(settings)}, false) AS cannot_link
+                coalesce({cannot_link_sql(settings)}, false) AS pinned_apart,
+                d.decision AS manual, d.decision_id
             FROM {pairs} p
-            JOIN {features} l ON l.unique_id = p.unique_id_l
-            JOIN {features} r ON r.unique_id = p.unique_id_r)
-        SELECT * EXCLUDE (red_flag, cannot_link),
-            CASE WHEN cannot_link THEN 'cannot_link'
+            JOIN {flags} l ON l.unique_id = p.unique_id_l
+            JOIN {flags} r ON r.unique_id = p.unique_id_r
+            LEFT JOIN {decided} d USING (unique_id_l, unique_id_r))
+        SELECT * EXCLUDE (red_flag, pinned_apart, manual),
+            CASE WHEN manual = 'match' THEN 'auto'
+                 WHEN manual = 'non-match' OR pinned_apart THEN 'cannot_link'
                  WHEN match_weight >= {thresholds.auto_match_weight} AND red_flag IS NULL
                      THEN 'auto'
                  WHEN match_weight >= {thresholds.review_match_weight} THEN 'review'
                  ELSE 'none' END AS decision,
-            CASE WHEN cannot_link THEN 'pinned: different persons'
+            CASE WHEN manual IS NOT NULL THEN 'reviewer decision: ' || manual
+                 WHEN pinned_apart THEN 'pinned: different persons'
                  WHEN match_weight >= {thresholds.auto_match_weight} THEN red_flag
                  WHEN match_weight >= {thresholds.review_match_weight}
                      THEN 'between review and auto thresholds' END AS reason
@@ -76,15 +86,15 @@ def classify_pairs(
     """)
 
 
-def cluster_mentions(
-    con: duckdb.DuckDBPyConnection,
-    features: str = "mention_features",
-    decisions: str = "pair_decisions",
+def cluster_new(
+    con: duckdb.DuckDBPyConnection, nodes: str, decisions: str = "pair_decisions"
 ) -> pd.DataFrame:
-    """``unique_id, cluster_key`` (smallest mention id of the cluster) for every mention."""
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _nodes AS SELECT unique_id FROM {features}")
+    """``unique_id, cluster_key`` for every mention in ``nodes``: connected components of
+    the automatic links among them, split where a cannot-link pair would share one."""
+    con.execute(f"CREATE OR REPLACE TEMP VIEW _nodes AS SELECT unique_id FROM {nodes}")
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _auto_edges AS
-        SELECT unique_id_l, unique_id_r FROM {decisions} WHERE decision = 'auto'""")
+        SELECT unique_id_l, unique_id_r FROM {decisions}
+        WHERE decision = 'auto' AND NOT between""")
     cc = cluster_pairwise_predictions_at_threshold(
         "_nodes", "_auto_edges", DuckDBAPI(connection=con), node_id_column_name="unique_id"
     )
@@ -92,11 +102,11 @@ def cluster_mentions(
         SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS cluster_key
         FROM {cc.physical_name}""").df()
     cc.drop_table_from_database_and_remove_from_cache()
-    clusters = _split_conflicts(con, clusters, decisions)
+    clusters = split_conflicts(con, clusters, decisions)
     return clusters.sort_values("unique_id", ignore_index=True)
 
 
-def _split_conflicts(
+def split_conflicts(
     con: duckdb.DuckDBPyConnection, clusters: pd.DataFrame, decisions: str
 ) -> pd.DataFrame:
     """Re-cluster, at rising thresholds, each cluster that holds a cannot-link pair."""
@@ -111,7 +121,9 @@ def _split_conflicts(
         return clusters
     con.register("_bad", bad)
     edges = con.sql(f"""
-        SELECT d.unique_id_l, d.unique_id_r, d.match_weight, d.decision, c.cluster_key
+        SELECT d.unique_id_l, d.unique_id_r,
+            CASE WHEN d.reason = 'reviewer decision: match' THEN {MANUAL_WEIGHT}
+                 ELSE d.match_weight END AS match_weight, d.decision, c.cluster_key
         FROM {decisions} d JOIN _clusters c ON c.unique_id = d.unique_id_l
         WHERE c.cluster_key IN (SELECT cluster_key FROM _bad)
           AND d.decision IN ('auto', 'cannot_link')
@@ -122,26 +134,30 @@ def _split_conflicts(
     new_keys: dict[str, str] = {}
     for key, group in edges.groupby("cluster_key", sort=True):
         nodes = members.loc[members["cluster_key"] == key, "unique_id"].tolist()
-        new_keys.update(_split_one(nodes, group))
+        new_keys.update(split_one(nodes, group))
+    clusters = clusters.copy()
     clusters["cluster_key"] = clusters["unique_id"].map(new_keys).fillna(clusters["cluster_key"])
     return clusters
 
 
-def _split_one(nodes: list[str], edges: pd.DataFrame) -> dict[str, str]:
+def split_one(nodes: list[str], edges: pd.DataFrame) -> dict[str, str]:
     """Lowest threshold at which no cannot-link pair shares a component; node → new key."""
-    links = edges[edges["decision"] == "auto"]
-    cannot = edges.loc[edges["decision"] == "cannot_link", ["unique_id_l", "unique_id_r"]]
-    cannot = cannot[cannot["unique_id_r"].isin(set(nodes))]
-    threshold = links["match_weight"].min()
+    node_set = set(nodes)
+    inside = edges["unique_id_l"].isin(node_set) & edges["unique_id_r"].isin(node_set)
+    links = edges[inside & (edges["decision"] == "auto")]
+    cannot = edges.loc[
+        inside & (edges["decision"] == "cannot_link"), ["unique_id_l", "unique_id_r"]
+    ]
+    threshold = links["match_weight"].min() if len(links) else 0.0
     while True:
         kept = links[links["match_weight"] >= threshold]
-        roots = _components(nodes, zip(kept["unique_id_l"], kept["unique_id_r"], strict=True))
+        roots = components(nodes, zip(kept["unique_id_l"], kept["unique_id_r"], strict=True))
         if all(roots[a] != roots[b] for a, b in cannot.itertuples(index=False)):
             return roots
         threshold += THRESHOLD_STEP
 
 
-def _components(nodes: list[str], edges: Any) -> dict[str, str]:
+def components(nodes: list[str], edges: Any) -> dict[str, str]:
     """Union-find over one small cluster; each node maps to its component's smallest id."""
     parent = {n: n for n in nodes}
 

@@ -33,6 +33,8 @@ IDENTIFIER_LEVELS = (
     ("phone", "exact"),
     ("phone", "last 8 digits"),
     ("mother", "exact"),
+    ("mother", "one character mistyped"),
+    ("address", "same address"),
 )
 
 
@@ -45,6 +47,16 @@ def _null(col_l: str, col_r: str | None = None) -> cll.CustomLevel:
 
 def _else() -> cll.ElseLevel:
     return cll.ElseLevel()
+
+
+def _near(col: str) -> str:
+    """Two 18-character ID numbers one mistyped character or one adjacent swap apart (both
+    ASCII, so DuckDB's byte-based distances are character distances here)."""
+    return (
+        f"length({col}_l) = 18 AND length({col}_r) = 18"
+        f" AND (hamming({col}_l, {col}_r) = 1 OR (hamming({col}_l, {col}_r) = 2"
+        f" AND damerau_levenshtein({col}_l, {col}_r) = 1))"
+    )
 
 
 def id_no_comparison() -> cl.CustomComparison:
@@ -65,8 +77,18 @@ def id_no_comparison() -> cl.CustomComparison:
             _null("id_key"),
             cll.CustomLevel("id_key_l = id_key_r", "exact"),
             cll.CustomLevel(near, "one character mistyped"),
-            cll.CustomLevel("id_ab_l = id_ab_r", "same address and birth, other sequence")
-            .configure(m_probability=TWIN_M_PROBABILITY, fix_m_probability=True),
+            cll.CustomLevel(
+                "id_ab_l = id_ab_r", "same address and birth, other sequence"
+            ).configure(m_probability=TWIN_M_PROBABILITY, fix_m_probability=True),
+            # a damaged number (not both valid) whose birth-date and sex parts still agree:
+            # an address code mistyped beyond one digit. Two VALID numbers that differ are two
+            # people (namesakes born the same day), never this level.
+            cll.CustomLevel(
+                "NOT (id_valid_l AND id_valid_r)"
+                " AND substr(id_body_l, 7, 8) = substr(id_body_r, 7, 8)"
+                " AND (ascii(substr(id_body_l, 17, 1)) + ascii(substr(id_body_r, 17, 1))) % 2 = 0",
+                "birth date and sex parts agree",
+            ),
             _else(),
         ],
     )
@@ -138,9 +160,25 @@ def phone_comparison() -> cl.CustomComparison:
     )
 
 
-def district_comparison() -> cl.CustomComparison:
-    """District found in the address: exact or else."""
-    return _exact_or_else("district_key", "district", "GB/T 2260 district of the address")
+def address_comparison() -> cl.CustomComparison:
+    """Address: same text, similar text (character bigrams), same district, else.
+
+    DuckDB's string distances count UTF-8 bytes, so Chinese addresses are compared through
+    their character-bigram lists (made once per record): the share of the shorter address's
+    bigrams found in the other.
+    """
+    share = "overlap_share(address_grams_l, address_grams_r)"
+    return cl.CustomComparison(
+        output_column_name="address",
+        comparison_description="current address: bigram overlap, then GB/T 2260 district",
+        comparison_levels=[
+            _null("address_grams"),
+            cll.CustomLevel(f"{share} >= 0.9", "same address"),
+            cll.CustomLevel(f"{share} >= 0.6", "similar address"),
+            cll.CustomLevel("district_key_l = district_key_r", "same district"),
+            _else(),
+        ],
+    )
 
 
 def mother_comparison() -> cl.CustomComparison:
@@ -169,6 +207,7 @@ def mother_comparison() -> cl.CustomComparison:
                 m_probability=TWIN_M_PROBABILITY, fix_m_probability=True
             ),
             cll.CustomLevel("mother_key_l = mother_key_r", "exact"),
+            cll.CustomLevel(_near("mother_key"), "one character mistyped"),
             _else().configure(m_probability=MOTHER_ELSE_M_PROBABILITY, fix_m_probability=True),
         ],
     )
@@ -194,6 +233,6 @@ def all_comparisons() -> list[cl.CustomComparison]:
         birth_date_comparison(),
         sex_comparison(),
         phone_comparison(),
-        district_comparison(),
+        address_comparison(),
         mother_comparison(),
     ]

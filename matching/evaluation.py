@@ -55,13 +55,41 @@ def pairwise_metrics(frame: pd.DataFrame, cluster: str, truth: str = "person_id"
     }
 
 
+def mention_misses(frame: pd.DataFrame, cluster: str, truth: str = "person_id") -> pd.DataFrame:
+    """Per mention: ``split`` (not in the resident holding most of its person's mentions) and
+    ``merged`` (in a resident whose most frequent person is someone else). Ties go to the
+    smaller id, so the figures are deterministic."""
+    cells = frame.groupby([truth, cluster]).size().rename("n").reset_index()
+    home = cells.sort_values([truth, "n", cluster], ascending=[True, False, True])
+    home = home.drop_duplicates(truth).set_index(truth)[cluster]
+    owner = cells.sort_values([cluster, "n", truth], ascending=[True, False, True])
+    owner = owner.drop_duplicates(cluster).set_index(cluster)[truth]
+    return frame.assign(
+        split=frame[truth].map(home) != frame[cluster],
+        merged=frame[cluster].map(owner) != frame[truth],
+    )
+
+
+def _by_role(frame: pd.DataFrame, cluster: str) -> dict:
+    """Mentions of each role that landed away from their person's resident, or with a
+    stranger: where a newborn or a child is lost, it shows here."""
+    marked = mention_misses(frame, cluster)
+    return {
+        role: {"mentions": len(part), "split_mentions": int(part["split"].sum()),
+               "merged_mentions": int(part["merged"].sum())}
+        for role, part in marked.groupby("role", sort=True)
+    }  # fmt: skip
+
+
 def _figures(frame: pd.DataFrame, cluster: str) -> dict:
-    """Overall figures, plus the same per role group (adult, child)."""
+    """Overall figures, the same per role group (adult, child), and misses per role."""
     out = pairwise_metrics(frame, cluster)
+    out["residents_merged"] = out["clusters_mixed"]
     out["by_role_group"] = {
         group: pairwise_metrics(part, cluster)
         for group, part in frame.groupby("role_group", sort=True)
     }
+    out["by_role"] = _by_role(frame, cluster)
     return out
 
 
@@ -79,9 +107,9 @@ def _joined(sources: Path, data: Path) -> tuple[pd.DataFrame, date]:
     try:
         con.execute(f"CREATE VIEW pm AS {lake.current_sql(data, 'person_mention', day)}")
         frame = con.sql(f"""
-            SELECT x.mention_id, x.role_group, x.resident_id, t.person_id,
+            SELECT x.mention_id, x.role, x.role_group, x.resident_id, t.person_id,
                 coalesce(pm.id_no, x.mention_id) AS id_only_key
-            FROM read_parquet('{path}') x
+            FROM read_parquet('{path}', hive_partitioning = false) x
             JOIN read_csv('{sources / "truth" / "record_person.csv"}', all_varchar = true) t
               USING ({", ".join(TRUTH_KEYS)})
             LEFT JOIN pm ON pm.mention_id = x.mention_id

@@ -1,10 +1,16 @@
-"""Per-record preparation for linkage: every feature is computed ONCE per mention.
+"""Per-record preparation for linkage: every feature is computed ONCE per mention version.
 
-Pairwise SQL then only compares ready columns: the GB 11643 check of a legacy number, the
-ID's address/birth/sequence parts, name characters, phone suffix, birth-date parts. Values
-that are placeholders rather than identities (dummy ID numbers, shared office phones,
-default birth dates) are removed here through data-driven stop lists, so they neither blow
-up blocks nor count as agreement.
+``record_features`` turns standardised person mentions into one row of ready columns per
+mention: the GB 11643 parts and check of the ID number, name characters and pinyin, phone
+suffix, birth-date parts, address character bigrams. These rows are stored in the index
+(``matching.index``) and never recomputed unless the mention changes.
+
+``population_features`` then applies, each night, what depends on everyone rather than on
+one record: stop lists of placeholder values (dummy ID numbers, shared office phones,
+default birth dates) so that they neither blow up blocks nor count as agreement, term
+frequencies of names and birth dates, and the "mother with two babies born that day" flag.
+It only aggregates over the values tonight's mentions carry, so a night of 10,000 mentions
+does not re-count a city of millions.
 """
 
 from __future__ import annotations
@@ -36,126 +42,226 @@ CREATE OR REPLACE MACRO legacy_to_18(x) AS CASE
     THEN substr(x, 1, 6) || '19' || substr(x, 7) || gb11643_check(substr(x, 1, 6) || '19'
          || substr(x, 7))
     ELSE x END;
+CREATE OR REPLACE MACRO char_bigrams(s) AS CASE WHEN length(s) >= 2 THEN list_distinct(
+    list_transform(range(length(s) - 1), lambda i: substr(s, i + 1, 2))) END;
+CREATE OR REPLACE MACRO overlap_share(a, b) AS
+    len(list_intersect(a, b)) / least(len(a), len(b));
 """
 
-_TEXT_COLUMNS = ("mention_id", "source", "org_code", "dataset", "record_id", "role", "id_no",
-                 "mother_id_no", "name", "name_pinyin", "surname", "given_name", "sex_code",
-                 "id_sex_code", "phone", "district_code")
-_DATE_COLUMNS = ("birth_date", "id_birth_date", "event_date")
-# Typed, so that a column that happens to be all null (a tiny delivery) still binds.
-_TYPED = ", ".join([f"CAST({c} AS VARCHAR) AS {c}" for c in _TEXT_COLUMNS]
-                   + [f"CAST({c} AS DATE) AS {c}" for c in _DATE_COLUMNS])
-
-# Mentions with the columns linkage reads; the rest of the contract stays in the lake.
-_BASE_SQL = """
-SELECT
-    mention_id AS unique_id, source, org_code, dataset, record_id, role,
-    CASE WHEN role IN {child_roles}
-              OR (role = 'recipient' AND coalesce(
-                  date_diff('year', birth_date, event_date) < {child_age},
-                  mother_id_no IS NOT NULL))
-         THEN 'child' ELSE 'adult' END AS role_group,
-    legacy_to_18(id_clean(id_no)) AS id_conv,
-    legacy_to_18(id_clean(mother_id_no)) AS mother_conv,
-    nullif(trim(name), '') AS name,
-    nullif(trim(name_pinyin), '') AS name_pinyin,
-    coalesce(nullif(surname, ''), substr(nullif(trim(name), ''), 1, 1)) AS surname,
-    coalesce(nullif(given_name, ''), nullif(substr(trim(name), 2), '')) AS given_name,
-    coalesce(birth_date, id_birth_date) AS birth_raw,
-    coalesce(CASE WHEN sex_code IN ('1', '2') THEN sex_code END,
-             CASE WHEN id_sex_code IN ('1', '2') THEN id_sex_code END) AS sex_key,
-    CASE WHEN regexp_full_match(phone, '1[0-9]{{10}}') THEN phone END AS phone_raw,
-    nullif(district_code, '') AS district_key,
-    CASE WHEN dataset = 'mch.delivery' AND role = 'newborn' THEN org_code END AS delivery_key
-FROM (SELECT {typed} FROM {source})
-"""
-
-_STOP_SQL = """
-CREATE OR REPLACE TEMP TABLE _stop_id AS
-    SELECT id_conv AS v FROM _base WHERE id_conv IS NOT NULL
-    GROUP BY id_conv
-    HAVING count(DISTINCT name) >= {id_names}
-        OR length(replace(id_conv, substr(id_conv, 1, 1), '')) = 0;
-CREATE OR REPLACE TEMP TABLE _stop_phone AS
-    SELECT phone_raw AS v FROM _base WHERE phone_raw IS NOT NULL
-    GROUP BY phone_raw HAVING count(DISTINCT name) >= {phone_names};
-CREATE OR REPLACE TEMP TABLE _stop_birth AS
-    WITH c AS (SELECT birth_raw AS v, count(*) AS n FROM _base
-               WHERE birth_raw IS NOT NULL GROUP BY birth_raw)
-    SELECT v FROM c WHERE n >= greatest({birth_min}, {birth_ratio} * (SELECT avg(n) FROM c))
-    UNION SELECT CAST(d AS DATE) FROM unnest({placeholders}) t(d);
-"""
-
-_FEATURE_SQL = """
-CREATE OR REPLACE TABLE {table} AS
-WITH keyed0 AS (
-    SELECT b.* EXCLUDE (id_conv, mother_conv, birth_raw, phone_raw),
-        CASE WHEN b.id_conv IN (SELECT v FROM _stop_id) THEN NULL
-             -- a newborn or child recorded under the mother's (guardian's) number
-             WHEN b.id_conv = b.mother_conv THEN NULL
-             WHEN b.role_group = 'child' AND regexp_full_match(b.id_conv, {id18})
-                  AND abs(try_cast(substr(b.id_conv, 7, 4) AS INTEGER)
-                          - year(b.birth_raw)) > 1 THEN NULL
-             ELSE b.id_conv END AS id_key,
-        CASE WHEN b.role_group = 'child' AND b.mother_conv NOT IN (SELECT v FROM _stop_id)
-             THEN b.mother_conv END AS mother_key,
-        CASE WHEN b.birth_raw NOT IN (SELECT v FROM _stop_birth) THEN b.birth_raw END
-            AS birth_key,
-        CASE WHEN b.phone_raw NOT IN (SELECT v FROM _stop_phone) THEN b.phone_raw END
-            AS phone_key
-    FROM _base b
-),
--- a mother with two babies born the same day: two delivery records, or two different names
-births AS (
-    SELECT mother_key, birth_key FROM keyed0
-    WHERE mother_key IS NOT NULL AND birth_key IS NOT NULL
-    GROUP BY ALL
-    HAVING count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN unique_id END) >= 2
-        OR count(DISTINCT name_pinyin) >= 2
-),
-keyed AS (
-    SELECT k.*, b.mother_key IS NOT NULL AS multiple_birth
-    FROM keyed0 k LEFT JOIN births b USING (mother_key, birth_key)
+_TEXT_COLUMNS = (
+    "mention_id",
+    "source",
+    "org_code",
+    "dataset",
+    "record_id",
+    "role",
+    "id_no",
+    "mother_id_no",
+    "name",
+    "name_pinyin",
+    "surname",
+    "given_name",
+    "sex_code",
+    "id_sex_code",
+    "phone",
+    "district_code",
+    "address",
 )
-SELECT * EXCLUDE (given_name),
+_DATE_COLUMNS = ("birth_date", "id_birth_date", "event_date", "load_date")
+# Typed, so that a column that happens to be all null (a tiny delivery) still binds.
+_TYPED = ", ".join(
+    [f"CAST({c} AS VARCHAR) AS {c}" for c in _TEXT_COLUMNS]
+    + [f"CAST({c} AS DATE) AS {c}" for c in _DATE_COLUMNS]
+)
+
+# Address text without the province and city a clerk may or may not write: what is left
+# from the district on is compared (bigram overlap), so 江苏省苏州市吴中区… equals 吴中区….
+_ADDRESS_TAIL = "regexp_replace(address, '^(江苏省)?(苏州市)?', '')"
+
+_RECORD_SQL = """
+CREATE OR REPLACE TABLE {table} AS
+WITH base AS (
+    SELECT
+        mention_id AS unique_id, source, org_code, dataset, record_id, role,
+        -- a child by role, or by age at the service (a hospital patient of three is a
+        -- child too); a vaccination recipient without a birth date is one if a guardian is
+        CASE WHEN role IN {child_roles}
+                  OR date_diff('year', birth_date, coalesce(event_date, load_date))
+                     < {child_age}
+                  OR (role = 'recipient' AND birth_date IS NULL AND mother_id_no IS NOT NULL)
+             THEN 'child' ELSE 'adult' END AS role_group,
+        legacy_to_18(id_clean(id_no)) AS id_conv,
+        legacy_to_18(id_clean(mother_id_no)) AS mother_conv,
+        nullif(trim(name), '') AS name,
+        nullif(trim(name_pinyin), '') AS name_pinyin,
+        coalesce(nullif(surname, ''), substr(nullif(trim(name), ''), 1, 1)) AS surname,
+        coalesce(nullif(given_name, ''), nullif(substr(trim(name), 2), '')) AS given_name,
+        coalesce(birth_date, id_birth_date) AS birth_key,
+        coalesce(CASE WHEN sex_code IN ('1', '2') THEN sex_code END,
+                 CASE WHEN id_sex_code IN ('1', '2') THEN id_sex_code END) AS sex_key,
+        CASE WHEN regexp_full_match(phone, '1[0-9]{{10}}') THEN phone END AS phone_key,
+        nullif(district_code, '') AS district_key,
+        nullif({address_tail}, '') AS address_tail,
+        CASE WHEN dataset = 'mch.delivery' AND role = 'newborn' THEN org_code END
+            AS delivery_key
+    FROM (SELECT {typed} FROM {source})
+)
+SELECT * EXCLUDE (given_name, address_tail),
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 1, 17) END AS id_body,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 18, 1) END AS id_check,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 1, 14) END AS id_ab,
     coalesce(regexp_full_match(id_key, {id18})
              AND gb11643_check(substr(id_key, 1, 17)) = substr(id_key, 18, 1), false)
         AS id_valid,
-    string_split(given_name, '') AS given_chars,
     strftime(birth_key, '%Y%m%d') AS birth_str,
     year(birth_key) AS birth_year, month(birth_key) AS birth_month, day(birth_key) AS birth_day,
-    right(phone_key, 8) AS phone8
-FROM keyed
+    right(phone_key, 8) AS phone8,
+    string_split(given_name, '') AS given_chars,
+    char_bigrams(address_tail) AS address_grams,
+    md5(concat_ws('|', role_group, id_key, mother_key, name, name_pinyin, birth_key, sex_key,
+                  phone_key, district_key, address_tail, delivery_key)) AS identity_hash
+FROM (
+    SELECT * EXCLUDE (id_conv, mother_conv, parent_id),
+        CASE WHEN parent_id THEN NULL ELSE id_conv END AS id_key,
+        CASE WHEN role_group = 'child'
+             THEN coalesce(mother_conv, CASE WHEN parent_id THEN id_conv END) END AS mother_key
+    FROM (
+        SELECT *,
+            -- a newborn or child recorded under the mother's (guardian's) number, or a
+            -- child's "own" number whose birth year is not the child's: a parent's
+            coalesce(id_conv = mother_conv, false) OR coalesce(
+                role_group = 'child' AND regexp_full_match(id_conv, {id18})
+                AND abs(try_cast(substr(id_conv, 7, 4) AS INTEGER) - year(birth_key)) > 1,
+                false) AS parent_id
+        FROM base)
+)
 ORDER BY unique_id
 """
+
+
+def record_features(
+    con: duckdb.DuckDBPyConnection, source: str, table: str = "record_features"
+) -> int:
+    """Create ``table`` (one row per mention, ``unique_id`` = mention_id) from the relation
+    named ``source`` holding person mentions; returns its row count."""
+    con.execute(MACROS)
+    con.execute(_RECORD_SQL.format(
+        table=table, source=source, typed=_TYPED, child_roles=str(CHILD_ROLES),
+        child_age=CHILD_MAX_AGE_YEARS, id18=ID18, address_tail=_ADDRESS_TAIL,
+    ))  # fmt: skip
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+
+
+# Stop lists and frequencies over index ∪ new, restricted to the values new mentions carry:
+# a value no new mention carries cannot make a new pair agree.
+_POPULATION_SQL = """
+CREATE OR REPLACE TEMP VIEW _everyone AS
+    SELECT unique_id, name, id_key, mother_key, phone_key, birth_key, name_pinyin,
+           delivery_key FROM {index}
+    UNION ALL BY NAME
+    SELECT unique_id, name, id_key, mother_key, phone_key, birth_key, name_pinyin,
+           delivery_key FROM {new};
+CREATE OR REPLACE TEMP TABLE _stop_id AS
+    WITH mine AS (SELECT DISTINCT v FROM (SELECT id_key AS v FROM {new} UNION ALL
+                                          SELECT mother_key FROM {new}) WHERE v IS NOT NULL)
+    SELECT v FROM mine WHERE length(replace(v, substr(v, 1, 1), '')) = 0
+    UNION
+    SELECT id_key FROM _everyone WHERE id_key IN (SELECT v FROM mine)
+    GROUP BY id_key HAVING count(DISTINCT name) >= {id_names};
+CREATE OR REPLACE TEMP TABLE _stop_phone AS
+    SELECT phone_key AS v FROM _everyone
+    WHERE phone_key IN (SELECT phone_key FROM {new})
+    GROUP BY phone_key HAVING count(DISTINCT name) >= {phone_names};
+CREATE OR REPLACE TEMP TABLE _birth_counts AS
+    WITH total AS (SELECT count(birth_key) AS n, count(DISTINCT birth_key) AS dates
+                   FROM _everyone),
+    mine AS (SELECT birth_key AS v, count(*) AS n FROM _everyone
+             WHERE birth_key IN (SELECT birth_key FROM {new}) GROUP BY birth_key)
+    SELECT v, mine.n / total.n AS tf,
+        mine.n >= greatest({birth_min}, {birth_ratio} * total.n / total.dates)
+        OR v IN (SELECT CAST(d AS DATE) FROM unnest({placeholders}) t(d)) AS stop
+    FROM mine, total;
+CREATE OR REPLACE TEMP TABLE _stop_birth AS SELECT v FROM _birth_counts WHERE stop;
+-- term-frequency lookups in the shape Splink registers (value column, tf_<value column>)
+CREATE OR REPLACE TEMP TABLE tf_birth_key AS
+    SELECT v AS birth_key, tf AS tf_birth_key FROM _birth_counts WHERE NOT stop;
+CREATE OR REPLACE TEMP TABLE tf_name AS
+    SELECT name, count(*) / (SELECT count(name) FROM _everyone) AS tf_name FROM _everyone
+    WHERE name IN (SELECT name FROM {new}) GROUP BY name;
+-- a mother with two babies born the same day: two delivery records, or two different names
+CREATE OR REPLACE TEMP TABLE _multiple_birth AS
+    SELECT mother_key, birth_key FROM _everyone
+    WHERE mother_key IN (SELECT mother_key FROM {new}) AND birth_key IS NOT NULL
+    GROUP BY ALL
+    HAVING count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN unique_id END) >= 2
+        OR count(DISTINCT name_pinyin) >= 2;
+"""
+
+# The columns Splink compares, with tonight's stop lists applied: a stopped value is nulled
+# together with everything derived from it.
+_KEYED_SQL = """
+CREATE OR REPLACE TEMP VIEW {out} AS
+SELECT * EXCLUDE (stop_id, stop_mother, stop_birth, stop_phone) REPLACE (
+    CASE WHEN NOT stop_id THEN id_key END AS id_key,
+    CASE WHEN NOT stop_id THEN id_body END AS id_body,
+    CASE WHEN NOT stop_id THEN id_check END AS id_check,
+    CASE WHEN NOT stop_id THEN id_ab END AS id_ab,
+    id_valid AND NOT stop_id AS id_valid,
+    CASE WHEN NOT stop_mother THEN mother_key END AS mother_key,
+    CASE WHEN NOT stop_birth THEN birth_key END AS birth_key,
+    CASE WHEN NOT stop_birth THEN birth_str END AS birth_str,
+    CASE WHEN NOT stop_birth THEN birth_year END AS birth_year,
+    CASE WHEN NOT stop_birth THEN birth_month END AS birth_month,
+    CASE WHEN NOT stop_birth THEN birth_day END AS birth_day,
+    CASE WHEN NOT stop_phone THEN phone_key END AS phone_key,
+    CASE WHEN NOT stop_phone THEN phone8 END AS phone8)
+FROM (
+    SELECT f.*,
+        coalesce(f.id_key IN (SELECT v FROM _stop_id), false) AS stop_id,
+        coalesce(f.mother_key IN (SELECT v FROM _stop_id), false) AS stop_mother,
+        coalesce(f.birth_key IN (SELECT v FROM _stop_birth), false) AS stop_birth,
+        coalesce(f.phone_key IN (SELECT v FROM _stop_phone), false) AS stop_phone,
+        m.mother_key IS NOT NULL AS multiple_birth
+    FROM {features} f
+    LEFT JOIN _multiple_birth m ON m.mother_key = f.mother_key AND m.birth_key = f.birth_key
+)
+"""
+
+
+# Term-frequency lookup table per model column, registered with Splink at scoring time.
+TF_TABLES = {"name": "tf_name", "birth_key": "tf_birth_key"}
+
+
+def population_features(con: duckdb.DuckDBPyConnection, new: str, index: str | None = None) -> None:
+    """Tonight's population facts over ``index`` ∪ ``new`` (record-feature relations; the
+    index needs only the key columns), restricted to the values new mentions carry: stop
+    lists, multiple births, and the term-frequency lookup tables ``TF_TABLES``.
+
+    Without an ``index`` (training, a first night) the new mentions are the population.
+    """
+    con.execute(MACROS)
+    index = index or f"(SELECT * FROM {new} LIMIT 0)"
+    con.execute(_POPULATION_SQL.format(
+        index=index, new=new, id_names=STOP_DISTINCT_NAMES_ID,
+        phone_names=STOP_DISTINCT_NAMES_PHONE, birth_min=STOP_BIRTH_MIN_COUNT,
+        birth_ratio=STOP_BIRTH_RATIO, placeholders=list(PLACEHOLDER_BIRTH_DATES),
+    ))  # fmt: skip
+
+
+def keyed_view(con: duckdb.DuckDBPyConnection, features: str, out: str) -> None:
+    """View ``out``: record features ``features`` with tonight's stop lists applied and the
+    multiple-birth flag (call ``population_features`` first)."""
+    con.execute(_KEYED_SQL.format(out=out, features=features))
 
 
 def build_features(
     con: duckdb.DuckDBPyConnection, source: str, table: str = "mention_features"
 ) -> int:
-    """Create ``table`` (one row per mention, ``unique_id`` = mention_id) from the relation or
-    view named ``source`` holding person mentions; returns its row count."""
-    con.execute(MACROS)
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _base AS "
-        + _BASE_SQL.format(
-            child_roles=str(CHILD_ROLES), child_age=CHILD_MAX_AGE_YEARS, source=source,
-            typed=_TYPED,
-        )
-    )
-    con.execute(
-        _STOP_SQL.format(
-            id_names=STOP_DISTINCT_NAMES_ID,
-            phone_names=STOP_DISTINCT_NAMES_PHONE,
-            birth_min=STOP_BIRTH_MIN_COUNT,
-            birth_ratio=STOP_BIRTH_RATIO,
-            placeholders=list(PLACEHOLDER_BIRTH_DATES),
-        )
-    )
-    con.execute(_FEATURE_SQL.format(table=table, id18=ID18))
-    for temp in ("_base", "_stop_id", "_stop_phone", "_stop_birth"):
-        con.execute(f"DROP TABLE {temp}")
-    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    """One population of mentions (training, tests): record and population features of the
+    relation ``source`` materialised as ``table``; returns its row count."""
+    rows = record_features(con, source, "_record_features")
+    population_features(con, "_record_features")
+    keyed_view(con, "_record_features", "_keyed")
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _keyed ORDER BY unique_id")
+    con.execute("DROP VIEW _keyed; DROP VIEW _everyone; DROP TABLE _record_features")
+    return rows

@@ -1,4 +1,11 @@
-"""Scoring candidate pairs with the pinned model (no training here)."""
+"""Scoring candidate pairs with the pinned model (no training here).
+
+Incremental: tonight's new (or changed) mentions are scored among themselves
+(``predict_within``) and against the existing index (``predict_between``); pairs of two
+existing mentions are never re-scored. Term frequencies come as ready ``tf_*`` columns from
+``matching.features.population_features``
+(lookups over the values tonight's mentions carry).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ import duckdb
 from splink import DuckDBAPI, Linker
 
 from matching.comparisons import IDENTIFIER_LEVELS
-from matching.features import MACROS
+from matching.features import MACROS, TF_TABLES
 
 # gamma value Splink gives a comparison's null level; non-null levels count down to 0 (else).
 NULL_GAMMA = -1
@@ -20,8 +27,10 @@ def comparison_levels(settings: dict[str, Any]) -> dict[str, dict[int, str]]:
     levels = {}
     for comp in settings["comparisons"]:
         non_null = [lv for lv in comp["comparison_levels"] if not lv.get("is_null_level")]
-        labels = {len(non_null) - 1 - i: lv.get("label_for_charts", str(i))
-                  for i, lv in enumerate(non_null)}
+        labels = {
+            len(non_null) - 1 - i: lv.get("label_for_charts", str(i))
+            for i, lv in enumerate(non_null)
+        }
         levels[comp["output_column_name"]] = {NULL_GAMMA: "null", **labels}
     return levels
 
@@ -32,6 +41,10 @@ def gamma_of(settings: dict[str, Any], comparison: str, label: str) -> int:
         if found == label:
             return gamma
     raise KeyError(f"{comparison} has no level {label!r}")
+
+
+def gamma_columns(settings: dict[str, Any]) -> list[str]:
+    return [f"gamma_{c['output_column_name']}" for c in settings["comparisons"]]
 
 
 MAX_SCALED_PROBABILITY = 0.5
@@ -56,7 +69,8 @@ def population_scaled(
     factor = min(trained_mentions / mentions, MAX_SCALE_UP)
     scaled = copy.deepcopy(settings)
     scaled["probability_two_random_records_match"] = _capped(
-        settings["probability_two_random_records_match"] * factor)
+        settings["probability_two_random_records_match"] * factor
+    )
     identifiers = set(IDENTIFIER_LEVELS)
     for comp in scaled["comparisons"]:
         for level in comp["comparison_levels"]:
@@ -70,35 +84,60 @@ def _capped(p: float) -> float:
     return min(p, MAX_SCALED_PROBABILITY)
 
 
-def score_pairs(
+def score_new(
     con: duckdb.DuckDBPyConnection,
     settings: dict[str, Any],
-    features: str = "mention_features",
+    new: str = "new_features",
+    index: str | None = "index_features",
     out: str = "scored_pairs",
     min_match_weight: float | None = None,
 ) -> int:
-    """Score every blocked pair of ``features`` into table ``out`` (ids, weight, gammas).
+    """Score new × new and new × index pairs into table ``out``; returns its row count.
 
-    Pairs below ``min_match_weight`` are dropped, except pinned "different person" levels,
-    which clustering needs as cannot-link constraints.
+    ``out`` has ``unique_id_l < unique_id_r`` (pairs are symmetric), ``new_id`` / ``other_id``
+    (the new mention and its partner), ``between`` (the partner is in the index), the match
+    weight and probability and one gamma column per comparison. Pairs below
+    ``min_match_weight`` are dropped, except pinned "different person" levels, which
+    clustering needs as cannot-link constraints.
     """
-    con.execute(MACROS)  # comparison SQL may call the feature macros
-    settings = {**settings, "retain_matching_columns": True}  # gammas come only with them
-    linker = Linker(DuckDBAPI(connection=con).register(features), settings, log_level=None)
-    predicted = linker.inference.predict(warning_mode="never")
-    gammas = [f"gamma_{c['output_column_name']}" for c in settings["comparisons"]]
+    con.execute(MACROS)  # comparison SQL calls the feature macros
+    settings = {
+        **settings,
+        "retain_matching_columns": True,  # gammas come only with them
+        "retain_intermediate_calculation_columns": False,
+    }
+    db = DuckDBAPI(connection=con)
+    new_sdf = db.register(new)
+    linker = Linker(new_sdf, settings, log_level=None)
+    for column, table in TF_TABLES.items():
+        linker.table_management.register_term_frequency_lookup(db.register(table), column)
+    parts = [linker.inference.predict_within(new_sdf, warning_mode="never")]
+    if index and _rows(con, index):
+        parts.append(
+            linker.inference.predict_between(new_sdf, db.register(index), warning_mode="never")
+        )
     keep = "true"
     if min_match_weight is not None:
         keep = f"match_weight >= {min_match_weight} OR " + cannot_link_sql(settings)
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {out} AS
-        SELECT unique_id_l, unique_id_r, match_weight, match_probability, {", ".join(gammas)}
-        FROM {predicted.physical_name}
-        WHERE {keep}
-        ORDER BY unique_id_l, unique_id_r
-    """)
-    predicted.drop_table_from_database_and_remove_from_cache()
-    return con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]
+    cols = ", ".join(["match_weight", "match_probability", *gamma_columns(settings)])
+    selects = [
+        f"""SELECT least(unique_id_l, unique_id_r) AS unique_id_l,
+               greatest(unique_id_l, unique_id_r) AS unique_id_r,
+               unique_id_l AS new_id, unique_id_r AS other_id, {i > 0} AS between, {cols}
+            FROM {part.physical_name} WHERE {keep}"""
+        for i, part in enumerate(parts)
+    ]
+    con.execute(
+        f"CREATE OR REPLACE TABLE {out} AS {' UNION ALL '.join(selects)} "
+        "ORDER BY unique_id_l, unique_id_r"
+    )
+    for part in parts:
+        part.drop_table_from_database_and_remove_from_cache()
+    return _rows(con, out)
+
+
+def _rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
 def cannot_link_sql(settings: dict[str, Any]) -> str:

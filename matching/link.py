@@ -1,13 +1,11 @@
-"""The nightly linkage step: current person mentions → persistent resident ids.
+"""The nightly linkage step: tonight's new person mentions → persistent resident ids.
 
-``link_date(data, D)`` reads the mentions current through D and last night's crosswalk, scores
-candidate pairs with the pinned model, clusters precision-first, keeps resident ids stable and
-writes, atomically, under ``data/mpi/date=D/``:
-
-- ``record_link.parquet``: one row per current mention (keys, resident_id, link_method, best
-  match probability), the resident-id counter in its Parquet metadata;
-- ``review_queue.parquet``: pairs a reviewer should decide (ids, weight, comparison levels);
-- ``changes.parquet``: mentions whose resident changed since the previous crosswalk (audit).
+``link_date(data, D)`` is incremental. It reads the index left by the previous night
+(``matching.index``), takes only the mentions delivered since (new, or corrected at source),
+scores them among themselves and against the index mentions that share a blocking key with
+them (Splink ``predict_within`` / ``predict_between``, pinned model), and attaches them
+(``matching.registry``): existing residents never move except through a reviewer's decision
+or a corrected record. Reviewers' decisions are replayed every night and win over the model.
 
 Logs carry counts and keys only, never names or ID numbers.
 """
@@ -15,6 +13,7 @@ Logs carry counts and keys only, never names or ID numbers.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -23,195 +22,293 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
+import pandas as pd
 
-from matching.blocking import count_candidate_pairs
-from matching.clustering import classify_pairs, cluster_mentions
-from matching.features import build_features
-from matching.inference import comparison_levels, population_scaled, score_pairs
+from matching import decisions, index, registry
+from matching.blocking import count_candidate_pairs, index_candidates
+from matching.clustering import MANUAL_WEIGHT, classify_pairs, cluster_new
+from matching.features import keyed_view, population_features, record_features
+from matching.inference import gamma_columns, population_scaled, score_new
 from matching.model import Model, load_model
-from matching.registry import COUNTER_KEY, Previous, assign_resident_ids, read_previous
-from pipelines import lake
+from matching.queue import build_queue
+from matching.splits import split_apart
 
 log = logging.getLogger(__name__)
 
-MPI_COLUMNS = ("mention_id", "source", "org_code", "dataset", "record_id", "role")
+# DuckDB spills to a temporary folder beyond this; override for big machines or benchmarks.
+MEMORY_LIMIT_ENV = "HEALTHARCHIVE_LINK_MEMORY_LIMIT"
+DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 @dataclass
 class LinkSummary:
     day: date
     mentions: int = 0
-    residents: int = 0
+    new_mentions: int = 0
+    removed_mentions: int = 0
+    index_candidates: int = 0
     candidate_pairs: dict[str, int] = field(default_factory=dict)
     scored_pairs: int = 0
     auto_pairs: int = 0
     review_pairs: int = 0
+    residents: int = 0
     new_residents: int = 0
-    kept_residents: int = 0
+    bridged_clusters: int = 0
+    queued_pairs: int = 0
+    audit_rows: int = 0
     retired_residents: int = 0
-    changed_mentions: int = 0
     model_version: int = 0
+    scoring_seconds: float = 0.0
     seconds: float = 0.0
     path: Path | None = None
 
 
-def review_queue_path(data: Path, day: date) -> Path:
-    return lake.mpi_path(data, day).with_name("review_queue.parquet")
-
-
-def changes_path(data: Path, day: date) -> Path:
-    return lake.mpi_path(data, day).with_name("changes.parquet")
+def connect(tmp: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a memory limit and a spill folder."""
+    limit = os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)
+    return duckdb.connect(config={"temp_directory": str(tmp), "memory_limit": limit})
 
 
 def link_date(data: Path, day: date, model_path: Path | None = None) -> LinkSummary:
-    """Link the person mentions current as of ``day``; rerunning a date replaces its output."""
+    """Link the person mentions delivered through ``day``; rerunning a date replaces its
+    output and gives the same result."""
     started = time.perf_counter()
     model = load_model(model_path)
-    previous = read_previous(lake.latest_before(data / "mpi", day, "record_link.parquet"))
     summary = LinkSummary(day=day, model_version=model.version)
     tmp = Path(tempfile.mkdtemp(prefix="link-"))
-    con = duckdb.connect(config={"temp_directory": str(tmp)})
+    con = connect(tmp)
     try:
-        _link(con, data, day, model, previous, summary)
+        _link(con, Path(data), day, model, summary)
     finally:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
     summary.seconds = round(time.perf_counter() - started, 3)
-    summary.path = lake.mpi_path(data, day)
-    log.info("linked %s: %d mentions → %d residents (%d new, %d kept, %d retired), "
-             "%d scored pairs, %d auto, %d to review, %.1f s", day, summary.mentions,
-             summary.residents, summary.new_residents, summary.kept_residents,
-             summary.retired_residents, summary.scored_pairs, summary.auto_pairs,
-             summary.review_pairs, summary.seconds)
+    summary.path = index.night_path(Path(data), day, index.CROSSWALK)
+    log.info(
+        "linked %s: %d new mentions (%d removed) → %d residents (%d new, %d bridged to "
+        "review, %d retired); %d index candidates, %d scored pairs, %d auto, %d review, "
+        "%d queued; scoring %.1f s, night %.1f s",
+        day,
+        summary.new_mentions,
+        summary.removed_mentions,
+        summary.residents,
+        summary.new_residents,
+        summary.bridged_clusters,
+        summary.retired_residents,
+        summary.index_candidates,
+        summary.scored_pairs,
+        summary.auto_pairs,
+        summary.review_pairs,
+        summary.queued_pairs,
+        summary.scoring_seconds,
+        summary.seconds,
+    )
     return summary
 
 
-def _link(con: duckdb.DuckDBPyConnection, data: Path, day: date, model: Model,
-          previous: Previous, summary: LinkSummary) -> None:
-    if any(Path(data).glob("lake/std/person_mention/date=*/part.parquet")):
-        con.execute(f"CREATE VIEW mentions_in AS {lake.current_sql(data, 'person_mention', day)}")
-    else:  # nothing standardised yet: an empty crosswalk keeps the chain of nights intact
-        con.execute(f"CREATE VIEW mentions_in AS {_EMPTY_MENTIONS}")
-    summary.mentions = build_features(con, "mentions_in")
-    summary.candidate_pairs = count_candidate_pairs(con, "mention_features")
+def _link(
+    con: duckdb.DuckDBPyConnection, data: Path, day: date, model: Model, summary: LinkSummary
+) -> None:
+    prev = index.previous(data, day)
+    index.load_night(con, data, day, prev)
+    record_features(con, "night_mentions", "night_records")
+    index.load_previous(con, prev)
+    index.split_night(con)
+    replay = decisions.load(data)
+    con.register("decided_pairs", replay.pairs)
+    scoring = time.perf_counter()
+    _score(con, model, summary)
+    clusters = cluster_new(con, "new_features")
+    con.register("_clusters", clusters)
+    first = registry.read_counter(
+        prev.crosswalk and str(prev.crosswalk),
+        con.sql("SELECT DISTINCT resident_id FROM prev_links").df(),
+    )
+    assigned, counter = registry.attach(clusters, _attach_candidates(con), first)
+    summary.scoring_seconds = round(time.perf_counter() - scoring, 3)
+    links = _links(con, assigned, day, model.version)
+    ledger = registry.Ledger()
+    links = registry.merge(links, _match_pairs(replay), ledger, replay.non_matches)
+    links, counter = split_apart(
+        con, links, replay, (model.settings, model.thresholds), ledger, counter
+    )
+    _moves(con, links, ledger)
+    _retire(con, links, ledger)
+    con.register("_links", links)
+    queue = build_queue(con, data, day, prev, model.settings, replay)
+    _write(con, data, day, counter, ledger, queue, summary)
+    summary.bridged_clusters = int(assigned.loc[assigned["bridged"], "resident_id"].nunique())
+    summary.new_residents = counter - first
+
+
+def _score(con: duckdb.DuckDBPyConnection, model: Model, summary: LinkSummary) -> None:
+    """Tables ``scored_pairs`` and ``pair_decisions`` for tonight's new mentions."""
+    summary.new_mentions = _count(con, "new_records")
+    summary.removed_mentions = _count(con, "removed")
+    population_features(con, "new_records", "index_keys")
+    summary.index_candidates = index_candidates(con, "new_records", "index_keys")
+    index.load_candidates(con)
+    keyed_view(con, "new_records", "new_features")
+    keyed_view(con, "candidate_records", "index_features")
+    summary.candidate_pairs = count_candidate_pairs(con, "new_features", "index_features")
     log.info("candidate pairs per blocking rule: %s", summary.candidate_pairs)
-    if summary.mentions:
-        settings = population_scaled(model.settings, model.meta.get("mentions"),
-                                     summary.mentions)
-        summary.scored_pairs = score_pairs(
-            con, settings, min_match_weight=model.thresholds.review_match_weight)
+    population = _count(con, "index_keys") + summary.new_mentions
+    settings = population_scaled(model.settings, model.meta.get("mentions"), population)
+    if summary.new_mentions:
+        summary.scored_pairs = score_new(
+            con, settings, min_match_weight=model.thresholds.review_match_weight
+        )
     else:
-        con.execute(_EMPTY_PAIRS.format(cols=_gamma_columns(model)))
-    classify_pairs(con, model.settings, model.thresholds)
-    clusters = cluster_mentions(con)
-    ids, counter = assign_resident_ids(clusters, previous)
-    con.register("_ids", ids)
-    _counts(con, previous, summary)
-    crosswalk = con.sql(_crosswalk_sql(model.version)).to_arrow_table()
-    _write(crosswalk, lake.mpi_path(data, day), counter)
-    _write(con.sql(_review_sql(model)).to_arrow_table(), review_queue_path(data, day))
-    con.register("_previous", previous.links)
-    changes = con.sql(_CHANGES_SQL).to_arrow_table()
-    summary.changed_mentions = changes.num_rows
-    _write(changes, changes_path(data, day))
+        gammas = ", ".join(f"NULL::INTEGER AS {g}" for g in gamma_columns(settings))
+        con.execute(f"""CREATE OR REPLACE TABLE scored_pairs AS SELECT NULL::VARCHAR AS
+            unique_id_l, NULL::VARCHAR AS unique_id_r, NULL::VARCHAR AS new_id,
+            NULL::VARCHAR AS other_id, NULL::BOOLEAN AS between, NULL::DOUBLE AS match_weight,
+            NULL::DOUBLE AS match_probability, {gammas} LIMIT 0""")
+    flags = """(SELECT unique_id, multiple_birth FROM new_features UNION ALL
+                SELECT unique_id, multiple_birth FROM index_features)"""
+    classify_pairs(con, model.settings, model.thresholds, flags)
+    summary.auto_pairs, summary.review_pairs = con.execute("""
+        SELECT count(*) FILTER (decision = 'auto'), count(*) FILTER (decision = 'review')
+        FROM pair_decisions""").fetchall()[0]
 
 
-def _write(table: pa.Table, path: Path, counter: int | None = None) -> None:
-    if counter is not None:
-        table = table.replace_schema_metadata({COUNTER_KEY: str(counter).encode()})
-    lake.write_parquet(table, path)
+def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-def _counts(con: duckdb.DuckDBPyConnection, previous: Previous, summary: LinkSummary) -> None:
-    con.register("_prev_ids", previous.links[["resident_id"]].drop_duplicates())
-    row = con.sql("""
-        SELECT (SELECT count(DISTINCT resident_id) FROM _ids),
-               (SELECT count(DISTINCT resident_id) FROM _ids
-                WHERE resident_id NOT IN (SELECT resident_id FROM _prev_ids)),
-               (SELECT count(*) FROM _prev_ids
-                WHERE resident_id NOT IN (SELECT resident_id FROM _ids)),
-               (SELECT count(*) FILTER (decision = 'auto') FROM pair_decisions),
-               (SELECT count(*) FILTER (decision = 'review') FROM pair_decisions)
-    """).fetchall()[0]
-    summary.residents, summary.new_residents, summary.retired_residents = row[:3]
-    summary.kept_residents = summary.residents - summary.new_residents
-    summary.auto_pairs, summary.review_pairs = row[3:]
+def _attach_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per cluster of new mentions, the existing residents it links to automatically, and
+    whether a cannot-link pair (pinned, or a reviewer's non-match) forbids each."""
+    return con.sql(f"""
+        WITH e AS (
+            SELECT c.cluster_key, p.resident_id, d.decision,
+                CASE WHEN d.reason = 'reviewer decision: match' THEN {MANUAL_WEIGHT}
+                     ELSE d.match_weight END AS match_weight, d.match_probability
+            FROM pair_decisions d
+            JOIN _clusters c ON c.unique_id = d.new_id
+            JOIN prev_links p ON p.mention_id = d.other_id
+            WHERE d.between AND d.decision IN ('auto', 'cannot_link')
+              AND d.other_id NOT IN (SELECT mention_id FROM removed))
+        SELECT cluster_key, resident_id,
+            max(match_weight) FILTER (decision = 'auto') AS weight,
+            max(match_probability) FILTER (decision = 'auto') AS probability,
+            NOT bool_or(decision = 'cannot_link') AS usable
+        FROM e GROUP BY ALL HAVING bool_or(decision = 'auto')
+        ORDER BY cluster_key, resident_id""").df()
 
 
-def _gamma_columns(model: Model) -> str:
-    return ", ".join(f"NULL::INTEGER AS gamma_{c['output_column_name']}"
-                     for c in model.settings["comparisons"])
+_RECORD_COLUMNS = "source, org_code, dataset, record_id, role, role_group"
 
 
-_EMPTY_MENTIONS = """
-SELECT NULL::VARCHAR AS mention_id, NULL::VARCHAR AS source, NULL::VARCHAR AS org_code,
-    NULL::VARCHAR AS dataset, NULL::VARCHAR AS record_id, NULL::VARCHAR AS role,
-    NULL::VARCHAR AS id_no, NULL::VARCHAR AS mother_id_no, NULL::VARCHAR AS name,
-    NULL::VARCHAR AS name_pinyin, NULL::VARCHAR AS surname, NULL::VARCHAR AS given_name,
-    NULL::DATE AS birth_date, NULL::DATE AS id_birth_date, NULL::VARCHAR AS sex_code,
-    NULL::VARCHAR AS id_sex_code, NULL::VARCHAR AS phone, NULL::VARCHAR AS district_code,
-    NULL::DATE AS event_date
-LIMIT 0
-"""
-
-_EMPTY_PAIRS = """CREATE OR REPLACE TABLE scored_pairs AS SELECT NULL::VARCHAR AS unique_id_l,
-    NULL::VARCHAR AS unique_id_r, NULL::DOUBLE AS match_weight,
-    NULL::DOUBLE AS match_probability, {cols} LIMIT 0"""
-
-
-def _crosswalk_sql(model_version: int) -> str:
-    ends = """SELECT unique_id_l AS id, decision, match_probability, match_weight
-        FROM pair_decisions UNION ALL
-        SELECT unique_id_r, decision, match_probability, match_weight FROM pair_decisions"""
-    return f"""
-        WITH ends AS ({ends}),
-        best AS (
-            SELECT id, max(match_probability) AS match_probability,
-                max(match_weight) AS match_weight,
-                bool_or(decision = 'review') AS has_review
-            FROM ends WHERE decision IN ('auto', 'review') GROUP BY id),
-        sized AS (SELECT *, count(*) OVER (PARTITION BY resident_id) AS n FROM _ids)
-        SELECT {", ".join(f"f.{c}" for c in ("unique_id AS mention_id", *MPI_COLUMNS[1:]))},
-            f.role_group, s.resident_id,
-            CASE WHEN s.n > 1 THEN 'auto' WHEN coalesce(b.has_review, false) THEN 'review'
-                 ELSE 'singleton' END AS link_method,
-            b.match_probability, b.match_weight,
-            s.n::INTEGER AS resident_mentions,
-            {model_version}::INTEGER AS model_version
-        FROM mention_features f
-        JOIN sized s ON s.unique_id = f.unique_id
-        LEFT JOIN best b ON b.id = f.unique_id
-        ORDER BY mention_id
-    """
+def _links(
+    con: duckdb.DuckDBPyConnection, assigned: pd.DataFrame, day: date, version: int
+) -> pd.DataFrame:
+    """Tonight's crosswalk before decisions: the index minus removed mentions, plus the
+    new ones where ``attach`` put them."""
+    con.register("_assigned", assigned)
+    return con.sql(f"""
+        SELECT mention_id, {_RECORD_COLUMNS}, resident_id, assigned_by, match_weight,
+            match_probability, linked_on, features_on, model_version
+        FROM prev_links WHERE mention_id NOT IN (SELECT mention_id FROM removed)
+        UNION ALL
+        SELECT a.unique_id, {", ".join(f"n.{c.strip()}" for c in _RECORD_COLUMNS.split(","))},
+            a.resident_id, a.assigned_by, coalesce(a.match_weight, b.match_weight),
+            coalesce(a.match_probability, b.match_probability), DATE '{day}', DATE '{day}',
+            {version}
+        FROM _assigned a JOIN new_records n USING (unique_id)
+        LEFT JOIN (SELECT id AS unique_id, max(match_weight) AS match_weight,
+                          max(match_probability) AS match_probability
+                   FROM (SELECT new_id AS id, * FROM pair_decisions WHERE decision = 'auto'
+                         UNION ALL BY NAME
+                         SELECT other_id AS id, * FROM pair_decisions
+                         WHERE decision = 'auto' AND NOT between)
+                   GROUP BY id) b USING (unique_id)
+        ORDER BY mention_id""").df()
 
 
-def _review_sql(model: Model) -> str:
-    level_cols = []
-    for comp, levels in comparison_levels(model.settings).items():
-        cases = " ".join(f"WHEN {g} THEN '{label}'" for g, label in sorted(levels.items()))
-        level_cols.append(f"CASE d.gamma_{comp} {cases} END AS {comp}_level")
-    return f"""
-        SELECT d.unique_id_l AS mention_id_l, d.unique_id_r AS mention_id_r,
-            a.resident_id AS resident_id_l, b.resident_id AS resident_id_r,
-            d.match_weight, d.match_probability, d.reason, {", ".join(level_cols)}
-        FROM pair_decisions d
-        JOIN _ids a ON a.unique_id = d.unique_id_l
-        JOIN _ids b ON b.unique_id = d.unique_id_r
-        WHERE d.decision = 'review'
-          AND (a.resident_id <> b.resident_id
-               OR d.reason <> 'between review and auto thresholds')
-        ORDER BY mention_id_l, mention_id_r
-    """
+def _match_pairs(replay: decisions.Replay) -> pd.DataFrame:
+    matches = replay.matches.rename(
+        columns={"unique_id_l": "mention_id_l", "unique_id_r": "mention_id_r"}
+    )
+    return matches.assign(match_weight=None)
 
 
-_CHANGES_SQL = """
-    SELECT coalesce(i.unique_id, p.mention_id) AS mention_id,
-        p.resident_id AS previous_resident_id, i.resident_id,
-        CASE WHEN p.mention_id IS NULL THEN 'new mention'
-             WHEN i.unique_id IS NULL THEN 'mention removed'
-             ELSE 'moved' END AS change
-    FROM _ids i FULL OUTER JOIN _previous p ON p.mention_id = i.unique_id
-    WHERE p.resident_id IS DISTINCT FROM i.resident_id
-    ORDER BY mention_id
+def _moves(con: duckdb.DuckDBPyConnection, links: pd.DataFrame, ledger: registry.Ledger) -> None:
+    """Audit mentions that left their resident: deleted at source, or corrected into another."""
+    con.register("_links_now", links[["mention_id", "resident_id"]])
+    rows = con.sql("""
+        SELECT r.mention_id, p.resident_id AS before, l.resident_id AS after, r.why
+        FROM removed r JOIN prev_links p USING (mention_id)
+        LEFT JOIN _links_now l USING (mention_id)
+        WHERE l.resident_id IS DISTINCT FROM p.resident_id
+        ORDER BY r.mention_id""").fetchall()
+    for mention_id, before, after, why in rows:
+        action = "remove" if after is None else "move"
+        ledger.log(action, before, after, why, mention_id)
+    con.unregister("_links_now")
+
+
+def _retire(con: duckdb.DuckDBPyConnection, links: pd.DataFrame, ledger: registry.Ledger) -> None:
+    con.register("_links_now", links[["mention_id", "resident_id"]])
+    before = con.sql("""SELECT mention_id, resident_id FROM prev_links
+        WHERE resident_id NOT IN (SELECT resident_id FROM _links_now)""").df()
+    after = con.sql("""SELECT mention_id, resident_id FROM _links_now
+        WHERE mention_id IN (SELECT mention_id FROM prev_links
+            WHERE resident_id NOT IN (SELECT resident_id FROM _links_now))""").df()
+    con.unregister("_links_now")
+    already = {r["retired_resident_id"] for r in ledger.redirects}
+    registry.retire_emptied(before, after, ledger, already)
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    data: Path,
+    day: date,
+    counter: int,
+    ledger: registry.Ledger,
+    queue: str,
+    summary: LinkSummary,
+) -> None:
+    """Every output of the night, the crosswalk last (the next night looks for it)."""
+    path = lambda name: index.night_path(data, day, name)  # noqa: E731
+    index.write_table(
+        con, f"SELECT *, DATE '{day}' AS features_on FROM new_records", path(index.FEATURES)
+    )
+    summary.queued_pairs = index.write_table(con, queue, path(index.QUEUE))
+    audit = pd.DataFrame(ledger.audit, columns=list(registry.AUDIT_COLUMNS))
+    con.register(
+        "_audit", audit.astype({"match_weight": "float64", "match_probability": "float64"})
+    )
+    summary.audit_rows = index.write_table(
+        con,
+        f"""
+        SELECT DATE '{day}' AS run_date, row_number() OVER () AS seq, *,
+            {summary.model_version}::INTEGER AS model_version FROM _audit""",
+        path(index.AUDIT),
+    )
+    con.register(
+        "_redirects", pd.DataFrame(ledger.redirects, columns=list(registry.REDIRECT_COLUMNS))
+    )
+    summary.retired_residents = index.write_table(
+        con, f"SELECT *, DATE '{day}' AS retired_on FROM _redirects", path(index.REDIRECT)
+    )
+    summary.mentions = index.write_table(
+        con, _CROSSWALK_SQL, path(index.CROSSWALK), {registry.COUNTER_KEY: str(counter).encode()}
+    )
+    summary.residents = _count(con, "(SELECT DISTINCT resident_id FROM _links)")
+
+
+# link_method: manual (placed by a reviewer's decision), review (a pair of it waits in the
+# queue), auto (its resident has other mentions), singleton (alone).
+_CROSSWALK_SQL = """
+WITH queued AS (SELECT mention_id_l AS mention_id FROM _queue
+                UNION SELECT mention_id_r FROM _queue),
+sized AS (SELECT *, count(*) OVER (PARTITION BY resident_id) AS n FROM _links)
+SELECT mention_id, source, org_code, dataset, record_id, role, role_group, resident_id,
+    CASE WHEN assigned_by = 'manual' THEN 'manual'
+         WHEN mention_id IN (SELECT mention_id FROM queued) THEN 'review'
+         WHEN n > 1 THEN 'auto' ELSE 'singleton' END AS link_method,
+    assigned_by, match_probability, match_weight, linked_on, features_on,
+    model_version::INTEGER AS model_version
+FROM sized ORDER BY mention_id
 """

@@ -1,15 +1,17 @@
 """Persistent resident ids: Splink keeps no identity across runs, so we do.
 
-Tonight's clusters inherit last night's ``resident_id`` by maximum overlap of mentions (one
-previous id per cluster, one cluster per previous id; ties to the smaller id). Clusters left
-without one get new ids, in sorted cluster order, from a counter stored in the crosswalk's
-Parquet metadata, so an id is never handed out twice — not even after a merge retired it.
+The index is last night's crosswalk (mention → resident_id). Each night only tonight's new
+or changed mentions move: a cluster of them joins the one existing resident it links to
+automatically, or becomes a new resident; a cluster that links to two or more residents
+would merge them, so it joins the strongest and the other links go to review (HAPI FHIR
+MDM's "possible duplicate"). Residents merge only by a reviewer's decision; the merged-away
+id is retired, never reissued (the counter lives in the crosswalk's Parquet metadata), and
+redirects to its survivor.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -18,71 +20,173 @@ COUNTER_KEY = b"healtharchive.resident_counter"
 PREFIX = "R"
 WIDTH = 10
 
-
-@dataclass(frozen=True)
-class Previous:
-    """Last night's crosswalk: mention → resident_id, and the id counter."""
-
-    links: pd.DataFrame  # mention_id, resident_id
-    counter: int
+AUDIT_COLUMNS = (
+    "action",
+    "mention_id",
+    "resident_before",
+    "resident_after",
+    "reason",
+    "match_weight",
+    "match_probability",
+    "decision_id",
+)
+REDIRECT_COLUMNS = ("retired_resident_id", "survivor_resident_id", "reason")
 
 
 def format_resident_id(n: int) -> str:
     return f"{PREFIX}{n:0{WIDTH}d}"
 
 
-def read_previous(path: Path | None) -> Previous:
-    if path is None:
-        return Previous(pd.DataFrame({"mention_id": [], "resident_id": []}, dtype="str"), 0)
-    table = pq.read_table(path, columns=["mention_id", "resident_id"])
-    meta = table.schema.metadata or {}
-    links = table.to_pandas()
-    counter = int(meta[COUNTER_KEY]) if COUNTER_KEY in meta else _max_number(links)
-    return Previous(links, counter)
-
-
-def _max_number(links: pd.DataFrame) -> int:
-    numbers = pd.to_numeric(links["resident_id"].str[len(PREFIX):], errors="coerce")
+def read_counter(path: str | None, links: pd.DataFrame) -> int:
+    """The last resident number handed out, from the crosswalk's metadata (else the max id)."""
+    meta = (pq.read_schema(path).metadata or {}) if path else {}
+    if COUNTER_KEY in meta:
+        return int(meta[COUNTER_KEY])
+    numbers = pd.to_numeric(links["resident_id"].str[len(PREFIX) :], errors="coerce")
     return int(numbers.max()) if numbers.notna().any() else 0
 
 
-def assign_resident_ids(clusters: pd.DataFrame, previous: Previous) -> tuple[pd.DataFrame, int]:
-    """``clusters`` (unique_id, cluster_key) → (unique_id, resident_id), and the new counter."""
-    overlap = (
-        clusters.merge(previous.links, left_on="unique_id", right_on="mention_id")
-        .groupby(["cluster_key", "resident_id"], as_index=False)
-        .size()
-        .rename(columns={"size": "overlap"})
-    )
-    kept = _match(overlap)
-    keys = pd.Series(sorted(set(clusters["cluster_key"]) - set(kept["cluster_key"])))
-    fresh = pd.DataFrame({
-        "cluster_key": keys,
-        "resident_id": [format_resident_id(previous.counter + 1 + i) for i in range(len(keys))],
-    })
-    ids = pd.concat([kept[["cluster_key", "resident_id"]], fresh], ignore_index=True)
-    out = clusters.merge(ids, on="cluster_key", how="left")[["unique_id", "resident_id"]]
-    return out.sort_values("unique_id", ignore_index=True), previous.counter + len(keys)
+@dataclass
+class Ledger:
+    """What a night changes beyond the crosswalk: audit rows and retired ids."""
+
+    audit: list[dict] = field(default_factory=list)
+    redirects: list[dict] = field(default_factory=list)
+
+    def log(
+        self,
+        action: str,
+        before: str | None,
+        after: str | None,
+        reason: str,
+        mention_id: str | None = None,
+        weight: float | None = None,
+        probability: float | None = None,
+        decision_id: str | None = None,
+    ) -> None:
+        self.audit.append(
+            dict(
+                zip(
+                    AUDIT_COLUMNS,
+                    (action, mention_id, before, after, reason, weight, probability, decision_id),
+                    strict=True,
+                )
+            )
+        )
+
+    def retire(self, resident_id: str, survivor: str | None, reason: str) -> None:
+        self.redirects.append(
+            {"retired_resident_id": resident_id, "survivor_resident_id": survivor, "reason": reason}
+        )
+        self.log("retire", resident_id, survivor, reason)
 
 
-def _match(overlap: pd.DataFrame) -> pd.DataFrame:
-    """Greedy one-to-one matching of clusters to previous ids, largest overlap first.
+def attach(
+    clusters: pd.DataFrame, candidates: pd.DataFrame, counter: int
+) -> tuple[pd.DataFrame, int]:
+    """Give each cluster of new mentions a resident.
 
-    Each round every unmatched cluster proposes its best remaining previous id and each id
-    goes to its best proposer; losers try their next best in the next round.
+    ``clusters``: unique_id, cluster_key. ``candidates``: cluster_key, resident_id, weight,
+    probability, usable — one row per existing resident a cluster links to automatically;
+    ``usable`` is false when a pinned different-person pair (twins) or a reviewer's
+    non-match forbids that resident. Returns (unique_id, resident_id, assigned_by, bridged,
+    match_weight, match_probability) and the new counter. ``bridged`` marks clusters that
+    linked to several usable residents (joined the strongest; the rest is for review).
     """
-    ranked = overlap.sort_values(
-        ["overlap", "resident_id", "cluster_key"], ascending=[False, True, True]
+    usable = candidates.loc[candidates["usable"].astype(bool)].sort_values(
+        ["cluster_key", "weight", "resident_id"], ascending=[True, False, True]
     )
-    kept = []
-    while not ranked.empty:
-        proposals = ranked.drop_duplicates("cluster_key")
-        won = proposals.drop_duplicates("resident_id")
-        kept.append(won)
-        ranked = ranked[
-            ~ranked["cluster_key"].isin(won["cluster_key"])
-            & ~ranked["resident_id"].isin(won["resident_id"])
-        ]
-    if not kept:
-        return pd.DataFrame({"cluster_key": [], "resident_id": []}, dtype="str")
-    return pd.concat(kept, ignore_index=True)
+    best = usable.drop_duplicates("cluster_key").set_index("cluster_key")
+    per_cluster = usable["cluster_key"].value_counts()
+    bridged = set(per_cluster[per_cluster > 1].index)
+    keys = pd.Series(sorted(set(clusters["cluster_key"]) - set(best.index)), dtype="str")
+    fresh = pd.DataFrame(
+        {
+            "cluster_key": keys,
+            "resident_id": [format_resident_id(counter + 1 + i) for i in range(len(keys))],
+        }
+    )
+    joined = best.reset_index()[["cluster_key", "resident_id", "weight", "probability"]]
+    chosen = pd.concat([joined, fresh], ignore_index=True)
+    out = clusters.merge(chosen, on="cluster_key", how="left")
+    out["bridged"] = out["cluster_key"].isin(bridged)
+    out["assigned_by"] = "auto"
+    out = out.rename(columns={"weight": "match_weight", "probability": "match_probability"})
+    cols = [
+        "unique_id",
+        "resident_id",
+        "assigned_by",
+        "bridged",
+        "match_weight",
+        "match_probability",
+    ]
+    return out[cols].sort_values("unique_id", ignore_index=True), counter + len(keys)
+
+
+def merge(
+    links: pd.DataFrame, pairs: pd.DataFrame, ledger: Ledger, blocked: set[frozenset[str]]
+) -> pd.DataFrame:
+    """Merge the residents of each pair of mentions (``mention_id_l``, ``mention_id_r``,
+    ``decision_id``, ``match_weight``) in order; returns the new ``links``.
+
+    A merge that would put two mentions a reviewer called different (``blocked``: frozensets
+    of mention ids) into one resident is skipped. Every moved mention and the retired id are
+    written to ``ledger``. Decisions already honoured cost one vectorised lookup.
+    """
+    where = links.set_index("mention_id")["resident_id"]
+    todo = pairs.assign(a=pairs["mention_id_l"].map(where), b=pairs["mention_id_r"].map(where))
+    todo = todo[todo["a"].notna() & todo["b"].notna() & (todo["a"] != todo["b"])]
+    if todo.empty:
+        return links
+    involved = links[links["resident_id"].isin(set(todo["a"]) | set(todo["b"]))]
+    members = {r: set(g) for r, g in involved.groupby("resident_id")["mention_id"]}
+    owner = {r: r for r in members}  # resident → the resident it has merged into
+
+    def root(r: str) -> str:
+        while owner[r] != r:
+            r = owner[r]
+        return r
+
+    for pair in todo.itertuples(index=False):
+        a, b = root(pair.a), root(pair.b)
+        if a == b or _blocked(members[a], members[b], blocked):
+            continue
+        keep = min((a, b), key=lambda r: (-len(members[r]), r))
+        gone = b if keep == a else a
+        reason = "reviewer decision: match"
+        for mention_id in sorted(members[gone]):
+            ledger.log(
+                "merge", gone, keep, reason, mention_id, pair.match_weight, None, pair.decision_id
+            )
+        members[keep] |= members.pop(gone)
+        owner[gone] = keep
+        ledger.retire(gone, keep, f"merged into {keep}: {reason}")
+    final = {r: root(r) for r in owner}
+    links = links.copy()
+    moved = links["resident_id"].map(final).fillna(links["resident_id"]) != links["resident_id"]
+    links.loc[moved, "resident_id"] = links.loc[moved, "resident_id"].map(final)
+    links.loc[moved, "assigned_by"] = "manual"
+    return links
+
+
+def _blocked(a: set[str], b: set[str], blocked: set[frozenset[str]]) -> bool:
+    return any(len(p & a) == 1 and len(p & b) == 1 for p in blocked)
+
+
+def retire_emptied(
+    before: pd.DataFrame, after: pd.DataFrame, ledger: Ledger, already: set[str]
+) -> None:
+    """Retire residents that held mentions last night and hold none now (records deleted or
+    corrected away). Their survivor is the one resident their surviving mentions went to."""
+    gone = set(before["resident_id"]) - set(after["resident_id"]) - already
+    if not gone:
+        return
+    left = before[before["resident_id"].isin(gone)].merge(
+        after[["mention_id", "resident_id"]], on="mention_id", how="left", suffixes=("", "_now")
+    )
+    for resident_id, group in left.groupby("resident_id", sort=True):
+        now = set(group["resident_id_now"].dropna())
+        if len(now) == 1:
+            ledger.retire(resident_id, now.pop(), "its records were corrected into it")
+        else:
+            ledger.retire(resident_id, None, "no records left (deleted or corrected)")

@@ -23,16 +23,51 @@ import pyarrow as pa
 
 from pipelines import idno, lake
 
-DISTRICTS = ("320505", "320506", "320507", "320508", "320509",
-             "320571", "320581", "320582", "320583", "320585")
+DISTRICTS = (
+    "320505",
+    "320506",
+    "320507",
+    "320508",
+    "320509",
+    "320571",
+    "320581",
+    "320582",
+    "320583",
+    "320585",
+)
 SURNAMES = ("王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "朱", "胡")
 # Given-name characters with homophones (same toneless pinyin) for name damage.
 HOMOPHONES = {
-    "伟": "维玮炜", "明": "铭鸣", "丽": "莉俐", "静": "晶菁", "婷": "亭庭", "杰": "洁捷",
-    "军": "君钧", "华": "桦骅", "洋": "阳扬", "勇": "永涌", "艳": "燕雁", "涛": "韬滔",
-    "斌": "彬滨", "浩": "昊皓", "宇": "雨羽", "欣": "鑫馨", "嘉": "佳家", "子": "梓紫",
-    "涵": "寒晗", "轩": "萱宣", "睿": "瑞锐", "晨": "辰琛", "平": "萍苹", "红": "虹鸿",
-    "建": "健剑", "峰": "锋枫", "辉": "晖徽", "敏": "旻闽", "玲": "铃龄", "英": "瑛莹",
+    "伟": "维玮炜",
+    "明": "铭鸣",
+    "丽": "莉俐",
+    "静": "晶菁",
+    "婷": "亭庭",
+    "杰": "洁捷",
+    "军": "君钧",
+    "华": "桦骅",
+    "洋": "阳扬",
+    "勇": "永涌",
+    "艳": "燕雁",
+    "涛": "韬滔",
+    "斌": "彬滨",
+    "浩": "昊皓",
+    "宇": "雨羽",
+    "欣": "鑫馨",
+    "嘉": "佳家",
+    "子": "梓紫",
+    "涵": "寒晗",
+    "轩": "萱宣",
+    "睿": "瑞锐",
+    "晨": "辰琛",
+    "平": "萍苹",
+    "红": "虹鸿",
+    "建": "健剑",
+    "峰": "锋枫",
+    "辉": "晖徽",
+    "敏": "旻闽",
+    "玲": "铃龄",
+    "英": "瑛莹",
 }
 GIVEN_CHARS = tuple(HOMOPHONES)
 OFFICE_PHONE = "13800000000"
@@ -52,6 +87,7 @@ class Person:
     district: str
     id_no: str | None
     phone: str
+    home: int = 0  # house number on the district's one street: a household's address
     mother: Person | None = None
     children: list[Person] = field(default_factory=list)
 
@@ -100,10 +136,19 @@ class _City:
                 self.used_ids.add(candidate)
                 return candidate
 
-    def person(self, sex: str, born: date, district: str, with_id: bool = True,
-               surname: str | None = None) -> Person:
-        p = Person(f"P{len(self.persons):06d}", self.name(surname), sex, born, district,
-                   self.id_for(district, born, sex) if with_id else None, self.phone())
+    def person(
+        self, sex: str, born: date, district: str, with_id: bool = True, surname: str | None = None
+    ) -> Person:
+        p = Person(
+            f"P{len(self.persons):06d}",
+            self.name(surname),
+            sex,
+            born,
+            district,
+            self.id_for(district, born, sex) if with_id else None,
+            self.phone(),
+            self.rng.randrange(1, 3000),
+        )
         self.persons.append(p)
         return p
 
@@ -124,7 +169,7 @@ class _City:
                 kid.name = kids[0].name[:-1] + self.rng.choice(GIVEN_CHARS)
             # twins get consecutive sequence numbers; parity follows sex
             kid.id_no = self.id_for(mother.district, born, sex, first_seq + 2 * i + (sex == "1"))
-            kid.phone, kid.mother = mother.phone, mother
+            kid.phone, kid.mother, kid.home = mother.phone, mother, mother.home
             mother.children.append(kid)
             kids.append(kid)
         return kids
@@ -187,42 +232,78 @@ class _Mentions:
         self.rows: list[dict] = []
         self.seq = 0
 
-    def add(self, p: Person, source: str, org: str, dataset: str, role: str,
-            with_id: bool = True, with_name: bool = True, with_phone: bool = True,
-            record_id: str | None = None) -> None:
+    def add(
+        self,
+        p: Person,
+        source: str,
+        org: str,
+        dataset: str,
+        role: str,
+        with_id: bool = True,
+        with_name: bool = True,
+        with_phone: bool = True,
+        record_id: str | None = None,
+    ) -> None:
         rng, d = self.rng, self.d
         self.seq += 1
         record_id = record_id or f"{self.seq:07d}"
         id_no, damage = _damage_id(rng, p.id_no, d) if (with_id and p.id_no) else (None, "empty")
-        if role in ("newborn", "recipient", "child") and p.mother and rng.random() < (
-            d.newborn_mother_id if id_no is None else 0
+        if (
+            role in ("newborn", "recipient", "child")
+            and p.mother
+            and rng.random() < (d.newborn_mother_id if id_no is None else 0)
         ):
             id_no, damage = p.mother.id_no, "none"
         name = _damage_name(rng, p.name, d) if with_name else None
         phone = None
         if with_phone and rng.random() >= d.phone_missing:
             r = rng.random()
-            phone = OFFICE_PHONE if r < d.phone_office else (
-                "1" + "".join(rng.choices("0123456789", k=10))
-                if r < d.phone_office + d.phone_changed else p.phone
+            phone = (
+                OFFICE_PHONE
+                if r < d.phone_office
+                else (
+                    "1" + "".join(rng.choices("0123456789", k=10))
+                    if r < d.phone_office + d.phone_changed
+                    else p.phone
+                )
             )
-        district = rng.choice(DISTRICTS) if rng.random() < d.moved else p.district
+        district, home = p.district, p.home
+        if rng.random() < d.moved:
+            district, home = rng.choice(DISTRICTS), rng.randrange(1, 3000)
         if dataset not in ADDRESS_DATASETS:
             district = None
         day = self.start + timedelta(days=rng.randrange(0, 2))
-        self.rows.append({
-            "mention_id": f"{source}:{org}:{dataset}:{record_id}:{role}",
-            "source": source, "org_code": org, "dataset": dataset,
-            "record_id": record_id, "role": role,
-            "id_type": "01" if id_no else None, "id_no": id_no, "id_damage": damage,
-            "name": name, "name_is_placeholder": with_name is False,
-            "sex_code": None if rng.random() < d.sex_missing else p.sex,
-            "birth_date": _damage_birth(rng, p.born, d),
-            "phone": phone, "district_code": district,
-            "mother_id_no": p.mother.id_no if p.mother else None,
-            "mother_name": p.mother.name if p.mother else None,
-            "event_date": day, "load_date": day, "person_id": p.person_id,
-        })
+        self.rows.append(
+            {
+                "mention_id": f"{source}:{org}:{dataset}:{record_id}:{role}",
+                "source": source,
+                "org_code": org,
+                "dataset": dataset,
+                "record_id": record_id,
+                "role": role,
+                "id_type": "01" if id_no else None,
+                "id_no": id_no,
+                "id_damage": damage,
+                "name": name,
+                "name_is_placeholder": with_name is False,
+                "sex_code": None if rng.random() < d.sex_missing else p.sex,
+                "birth_date": _damage_birth(rng, p.born, d),
+                "phone": phone,
+                "district_code": district,
+                "address": _address(district, home) if district else None,
+                "mother_id_no": p.mother.id_no if p.mother else None,
+                "mother_name": p.mother.name if p.mother else None,
+                "event_date": day,
+                "load_date": day,
+                "person_id": p.person_id,
+            }
+        )
+
+
+def _address(district: str, home: int) -> str:
+    """A household's address: one of 900 streets of the district, a house number."""
+    street = GIVEN_CHARS[home % 30] + GIVEN_CHARS[home // 30 % 30]
+    return f"{district}{street}路{home % 97 + 1}号"
 
 
 def _adult_mentions(m: _Mentions, p: Person) -> None:
@@ -242,19 +323,43 @@ def _mother_mentions(m: _Mentions, mother: Person, kids: list[Person]) -> None:
     for kid in kids:
         m.add(mother, "mch", org, "mch.delivery", "mother", with_phone=False)
         # one delivery row names both mother and newborn
-        m.add(kid, "mch", org, "mch.delivery", "newborn", with_id=False, with_name=False,
-              with_phone=False, record_id=m.rows[-1]["record_id"])
+        m.add(
+            kid,
+            "mch",
+            org,
+            "mch.delivery",
+            "newborn",
+            with_id=False,
+            with_name=False,
+            with_phone=False,
+            record_id=m.rows[-1]["record_id"],
+        )
         for _ in range(rng.choice((0, 1, 2))):
-            m.add(kid, "mch", org, "mch.child_checkup", "child",
-                  with_id=rng.random() < 0.5, with_phone=False)
+            m.add(
+                kid,
+                "mch",
+                org,
+                "mch.child_checkup",
+                "child",
+                with_id=rng.random() < 0.5,
+                with_phone=False,
+            )
         clinic = rng.choice(CLINICS)
         for dose in range(rng.choice((1, 2, 3))):
-            m.add(kid, "vaccination", clinic, "vaccination.dose", "recipient",
-                  with_id=rng.random() < 0.3, with_name=dose > 0 or rng.random() < 0.5)
+            m.add(
+                kid,
+                "vaccination",
+                clinic,
+                "vaccination.dose",
+                "recipient",
+                with_id=rng.random() < 0.3,
+                with_name=dose > 0 or rng.random() < 0.5,
+            )
 
 
-def synthetic_mentions(residents: int, seed: int = 0, start: date = date(2024, 3, 1),
-                       damage: Damage | None = None) -> pd.DataFrame:
+def synthetic_mentions(
+    residents: int, seed: int = 0, start: date = date(2024, 3, 1), damage: Damage | None = None
+) -> pd.DataFrame:
     """Person mentions of about ``residents`` persons, with ``person_id`` (the truth).
 
     ``load_date`` is ``start`` or the day after, so the frame can be landed as two nights.
@@ -292,7 +397,8 @@ def complete_mentions(df: pd.DataFrame) -> pd.DataFrame:
     valid = df["id_no"].where(df["id_no_valid"])
     df["id_birth_date"] = valid.map(idno.birth_date, na_action="ignore")
     df["id_sex_code"] = valid.map(idno.sex_code, na_action="ignore")
-    df["address"] = None
+    if "address" not in df:
+        df["address"] = None
     df["arrived_at"] = pd.to_datetime(df["load_date"]).dt.tz_localize("Asia/Shanghai")
     df["is_deleted"] = False
     df["source_file"] = "synthetic"

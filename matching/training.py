@@ -17,9 +17,10 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, block_on
 
-from matching.blocking import training_rules
+from matching.blocking import count_candidate_pairs, training_rules
 from matching.features import build_features
-from matching.model import save_model
+from matching.inference import score_new
+from matching.model import Thresholds, load_model, save_model
 from matching.settings import settings_creator
 
 log = logging.getLogger(__name__)
@@ -27,40 +28,112 @@ log = logging.getLogger(__name__)
 U_MAX_PAIRS = 2e6
 # Share of true matching pairs that "same ID number and birth date" finds (IDs go missing).
 DETERMINISTIC_RECALL = 0.8
+# Comparisons of identifiers: their u comes from all mentions, decontaminated (see below).
+# The others take u from one mention per valid ID number, where every pair is two people.
+IDENTIFIER_COMPARISONS = ("id_no", "mother")
 
 
 def train_model(
-    mentions: pd.DataFrame, out: Path, seed: int = 42, trained_on: str = "unspecified"
+    mentions: pd.DataFrame,
+    out: Path,
+    seed: int = 42,
+    trained_on: str = "unspecified",
+    thresholds: Thresholds | None = None,
 ) -> Path:
     """Train on standardised person mentions and save a versioned model JSON.
 
     ``out`` is a ``.json`` file or a models folder (then ``v<N+1>.json`` is written there).
+    ``thresholds`` default to those of the newest shipped model. The saved metadata holds a
+    truth-free evaluation on the training mentions (``self_evaluation``).
     """
+    thresholds = thresholds or _current_thresholds()
     con = duckdb.connect()
     try:
         con.register("mentions_in", mentions)
         rows = build_features(con, "mentions_in")
-        linker = Linker(
-            DuckDBAPI(connection=con).register("mention_features"),
-            settings_creator(),
-            log_level=logging.WARNING,
-        )
-        linker.training.estimate_probability_two_random_records_match(
-            [block_on("id_key", "birth_key")], recall=DETERMINISTIC_RECALL
-        )
-        linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
-        for rule in training_rules():
-            linker.training.estimate_parameters_using_expectation_maximisation(
-                rule, estimate_without_term_frequencies=True
-            )
-        settings = linker.misc.save_model_to_json()
-        priors = {"mother": _prior_within(con, ("mother_key", "birth_key"), "mother_key")}
-        settings = _neutralise_unobserved(_decontaminate_u(settings, priors))
+        settings = _estimate(con, seed)
+        evaluation = self_evaluation(con, settings, thresholds)
     finally:
         con.close()
-    log.info("trained linkage model on %d mentions", rows)
-    meta = {"trained_on": trained_on, "mentions": rows, "seed": seed}
+    log.info("trained linkage model on %d mentions: %s", rows, evaluation)
+    meta = {
+        "trained_on": trained_on,
+        "mentions": rows,
+        "seed": seed,
+        "thresholds": vars(thresholds),
+        "evaluation": evaluation,
+    }
     return save_model(settings, meta, out)
+
+
+def _current_thresholds() -> Thresholds:
+    try:
+        return load_model().thresholds
+    except FileNotFoundError:
+        return Thresholds()
+
+
+def _estimate(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
+    """Prior, u and m of every level (Splink), then our corrections."""
+    db = DuckDBAPI(connection=con)
+    linker = Linker(db.register("mention_features"), settings_creator(), log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("id_key", "birth_key")], recall=DETERMINISTIC_RECALL
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
+    for rule in training_rules():
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    settings = linker.misc.save_model_to_json()
+    priors = {"mother": _prior_within(con, ("mother_key", "birth_key"), "mother_key")}
+    settings = _decontaminate_u(settings, priors)
+    settings = _take_u(settings, _distinct_person_u(con, seed))
+    return _neutralise_unobserved(_floor_m(settings))
+
+
+def _distinct_person_u(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
+    """u from one mention per valid ID number: every sampled pair is two different people, so
+    household agreement (a shared address or phone) is measured, not mistaken for matches."""
+    con.execute("""CREATE OR REPLACE TABLE _distinct_people AS
+        SELECT * FROM mention_features WHERE id_valid
+        QUALIFY row_number() OVER (PARTITION BY id_key ORDER BY unique_id) = 1""")
+    linker = Linker(
+        DuckDBAPI(connection=con).register("_distinct_people"),
+        settings_creator(),
+        log_level=logging.WARNING,
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
+    return linker.misc.save_model_to_json()
+
+
+def _take_u(settings: dict[str, Any], distinct: dict[str, Any]) -> dict[str, Any]:
+    """Non-identifier levels take their u from the distinct-person sample where it saw them."""
+    other = {c["output_column_name"]: c for c in distinct["comparisons"]}
+    for comp in settings["comparisons"]:
+        name = comp["output_column_name"]
+        if name in IDENTIFIER_COMPARISONS:
+            continue
+        for level, twin in zip(
+            comp["comparison_levels"], other[name]["comparison_levels"], strict=True
+        ):
+            if not level.get("is_null_level") and twin.get("u_probability"):
+                level["u_probability"] = twin["u_probability"]
+    return settings
+
+
+# A trained m below this is raised to it: a simulated month sees almost nobody move house or
+# change a phone, a real city does, and a level must not become a veto (weight -40) by chance.
+M_FLOOR = 1e-3
+
+
+def _floor_m(settings: dict[str, Any]) -> dict[str, Any]:
+    for comp in settings["comparisons"]:
+        for level in comp["comparison_levels"]:
+            m = level.get("m_probability")
+            if m is not None and not level.get("fix_m_probability"):
+                level["m_probability"] = max(m, M_FLOOR)
+    return settings
 
 
 # Corrected u never falls below this share of the sampled u.
@@ -99,29 +172,63 @@ def _decontaminate_u(settings: dict[str, Any], priors: dict[str, float]) -> dict
     return settings
 
 
-# A level never seen in training (no pair fell in it) gets weight 0: neither for nor against.
+# A level no sampled pair fell in has u at most about 3 / pairs sampled (rule of three).
+UNSEEN_U = 3 / U_MAX_PAIRS
+# A level never seen at all gets weight 0: neither for nor against.
 UNOBSERVED_PROBABILITY = 1e-6
 
 
 def _neutralise_unobserved(settings: dict[str, Any]) -> dict[str, Any]:
-    """Give levels without a trained m (or u) probability m = u, i.e. match weight 0."""
+    """Fill what training could not see: a missing u of a trained level by the rule-of-three
+    bound; a level without a trained m gets m = u, i.e. match weight 0."""
     for comp in settings["comparisons"]:
         for level in comp["comparison_levels"]:
             if level.get("is_null_level"):
                 continue
-            if level.get("fix_m_probability"):  # pinned m: only u may be missing
-                level["u_probability"] = level.get("u_probability") or UNOBSERVED_PROBABILITY
-            elif level.get("m_probability") is None or level.get("u_probability") is None:
-                value = level.get("u_probability") or UNOBSERVED_PROBABILITY
-                level["m_probability"] = level["u_probability"] = value
-                log.info("level %s / %s unobserved in training: weight 0",
-                         comp["output_column_name"], level.get("label_for_charts"))
+            m, u = level.get("m_probability"), level.get("u_probability")
+            if u is None and (m is not None or level.get("fix_m_probability")):
+                level["u_probability"] = UNSEEN_U
+            elif m is None:
+                level["m_probability"] = level["u_probability"] = u or UNOBSERVED_PROBABILITY
+                log.info(
+                    "level %s / %s unobserved among matches: weight 0",
+                    comp["output_column_name"],
+                    level.get("label_for_charts"),
+                )
     return settings
 
 
-def train_model_from_lake(
-    data: Path, day: date, out: Path | None = None, seed: int = 42
-) -> Path:
+def self_evaluation(
+    con: duckdb.DuckDBPyConnection, settings: dict[str, Any], thresholds: Thresholds
+) -> dict[str, Any]:
+    """Truth-free figures of the model on its training mentions, linked in one pass: pairs
+    per decision band and the expected number of false automatic links (Σ 1 − p)."""
+    candidates = count_candidate_pairs(con, "mention_features")
+    score_new(
+        con,
+        settings,
+        new="mention_features",
+        index=None,
+        out="_training_pairs",
+        min_match_weight=thresholds.review_match_weight,
+    )
+    auto, review, expected_false = con.execute(f"""
+        SELECT count(*) FILTER (match_weight >= {thresholds.auto_match_weight}),
+               count(*) FILTER (match_weight < {thresholds.auto_match_weight}
+                                AND match_weight >= {thresholds.review_match_weight}),
+               coalesce(sum(1 - match_probability)
+                        FILTER (match_weight >= {thresholds.auto_match_weight}), 0)
+        FROM _training_pairs""").fetchall()[0]
+    return {
+        "candidate_pairs": sum(candidates.values()),
+        "auto_pairs": auto,
+        "review_pairs": review,
+        "expected_false_auto_pairs": round(expected_false, 2),
+        "expected_auto_precision": round(1 - expected_false / auto, 6) if auto else None,
+    }
+
+
+def train_model_from_lake(data: Path, day: date, out: Path | None = None, seed: int = 42) -> Path:
     """Train on the person mentions current in the lake as of ``day`` (``healtharchive model
     train``); ``out`` defaults to the next version in ``matching/models``."""
     from matching.model import MODELS_DIR
@@ -132,7 +239,10 @@ def train_model_from_lake(
         mentions = con.sql(lake.current_sql(data, "person_mention", day)).df()
     finally:
         con.close()
-    trained_on = f"person_mention current at {day.isoformat()} in {Path(data).name}"
+    where = Path(data).resolve()
+    if where.is_relative_to(Path.cwd()):
+        where = where.relative_to(Path.cwd())
+    trained_on = f"std.person_mention current at {day.isoformat()} in {where}"
     return train_model(mentions, out or MODELS_DIR, seed=seed, trained_on=trained_on)
 
 
@@ -150,8 +260,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=MODELS_DIR)
     args = parser.parse_args(argv)
     mentions = synthetic_mentions(args.residents, seed=args.city_seed)
-    trained_on = (f"matching.synthetic.synthetic_mentions(residents={args.residents}, "
-                  f"seed={args.city_seed})")
+    trained_on = (
+        f"matching.synthetic.synthetic_mentions(residents={args.residents}, seed={args.city_seed})"
+    )
     print(train_model(mentions, args.out, seed=args.seed, trained_on=trained_on))
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 
 from quality.raw import ORG
+from quality.results import EXAMPLES
 from quality.suites import ExpectationSpec, build_suite, import_gx
 from schemas.contracts import Contract
 
@@ -71,8 +72,33 @@ def run_suite(
     return result
 
 
-def per_org_counts(frame: pd.DataFrame, result: Any, orgs: list[str]) -> pd.DataFrame:
-    """One row per (org, check_code, field) with rows checked and failed, from a GE result."""
+def record_keys(frame: pd.DataFrame, contract: Contract) -> np.ndarray | None:
+    """Each row's ``source:org_code:dataset:record_id`` (as ``sql_checks.record_key``)."""
+    if not contract.primary_key:
+        return None
+    keys = f"{contract.source}:" + frame[ORG].astype(str) + f":{contract.dataset}"
+    for column in contract.primary_key:
+        keys = keys + ":" + frame[column].astype(str)
+    return keys.to_numpy(dtype=object)
+
+
+def _examples(
+    codes: np.ndarray, failed_idx: np.ndarray, keys: np.ndarray | None, n_orgs: int
+) -> list[str]:
+    """Per org, its first EXAMPLES failing record keys in key order, joined by ", "."""
+    found: list[list[str]] = [[] for _ in range(n_orgs)]
+    if keys is not None and len(failed_idx):
+        failing = pd.DataFrame({"org": codes[failed_idx], "key": keys[failed_idx]})
+        firsts = failing.sort_values("key").groupby("org")["key"].head(EXAMPLES)
+        for org, key in zip(failing.loc[firsts.index, "org"], firsts, strict=True):
+            found[org].append(key)
+    return [", ".join(keys_of_org) for keys_of_org in found]
+
+
+def per_org_counts(
+    frame: pd.DataFrame, result: Any, orgs: list[str], keys: np.ndarray | None = None
+) -> pd.DataFrame:
+    """One row per (org, check_code, field): rows checked and failed, failing keys (``keys``)."""
     codes = pd.Categorical(frame[ORG], categories=orgs).codes
     rows_per_org = np.bincount(codes, minlength=len(orgs))
     parts = []
@@ -94,6 +120,7 @@ def per_org_counts(frame: pd.DataFrame, result: Any, orgs: list[str]) -> pd.Data
         parts.append(pd.DataFrame({
             "org_code": orgs, "check_code": meta["check_code"], "field": meta["field"],
             "checked": checked, "failed": failed,
+            "examples": _examples(codes, failed_idx, keys, len(orgs)),
         }))  # fmt: skip
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 

@@ -39,13 +39,17 @@ def logged_for(load_log: pd.DataFrame | None, contract: Contract) -> pd.DataFram
     """Per org of one dataset: rows delivered and quarantined, deliveries, stopped, missing."""
     if load_log is None:
         return None
-    mine = load_log[
-        (load_log["source"] == contract.source) & (load_log["dataset"] == contract.name)
-    ]
+    same_source = load_log[load_log["source"] == contract.source]
+    mine = same_source[same_source["dataset"] == contract.name]
     passing = set(checks()["delivery_not_stopped"].params["passing_statuses"])
     failing = set(checks()["delivery_present"].params["failing_statuses"])
+    # a file drop lists only the record types the institution had that night: a missing file
+    # counts as a missing delivery only when nothing at all came from the org's system
+    arrived = set(same_source.loc[~same_source["status"].isin(failing), "org_code"])
     mine = mine.assign(
-        deliveries=1, stopped=~mine["status"].isin(passing), missing=mine["status"].isin(failing)
+        deliveries=1,
+        stopped=~mine["status"].isin(passing),
+        missing=mine["status"].isin(failing) & ~mine["org_code"].isin(arrived),
     )
     columns = ["rows_delivered", "rows_quarantined", "deliveries", "stopped", "missing"]
     return mine.groupby("org_code")[columns].sum().astype(np.int64)

@@ -3,6 +3,10 @@
 A threshold is the largest share of checked rows, in percent, that may fail before the check
 is marked not passed; a not-passed ``fatal`` check holds the org's delivery back. The most
 specific threshold row wins: (dataset, field), then (dataset, *), then (*, field), then (*, *).
+
+Two engines run SQL templates: ``sql`` over one night's raw deliveries (validate stage, before
+standardise) and ``lake`` over the standardised lake and the MPI (check stage, after link).
+A ``lake`` check can never be fatal: by the time it runs the delivery is already in the lake.
 """
 
 from __future__ import annotations
@@ -16,16 +20,20 @@ from typing import Any
 
 import yaml
 
-from schemas.contracts import Contract, source_contracts
+from schemas.contracts import Contract, ContractError, contract, source_contracts
 
 QUALITY_DIR = Path(__file__).parent
 CHECKS_FILE = QUALITY_DIR / "checks.yaml"
 THRESHOLDS_FILE = QUALITY_DIR / "thresholds.csv"
 SQL_DIR = QUALITY_DIR / "sql"
 
-DIMENSIONS = frozenset({"conformance", "completeness", "plausibility", "timeliness", "identity"})
+DIMENSIONS = ("conformance", "completeness", "plausibility", "timeliness", "identity")
 SEVERITIES = frozenset({"fatal", "warn", "info"})
-ENGINES = frozenset({"gx", "schema", "load_log", "sql"})
+ENGINES = frozenset({"gx", "schema", "load_log", "sql", "lake"})
+TEMPLATE_ENGINES = frozenset({"sql", "lake"})
+# target parameters that name a column of the target's dataset (validated against its contract)
+COLUMN_PARAMS = ("later", "arrival", "birth", "event", "height", "weight", "code_field", "flag",
+                 "ref_range", "conflict")  # fmt: skip
 ANY = "*"
 
 
@@ -40,6 +48,7 @@ class Check:
     severity: str
     engine: str
     description: str
+    advice: str = ""  # what an institution failing this check should fix (report text)
     template: str | None = None
     expectation: str | None = None
     targets: tuple[dict[str, Any], ...] = ()
@@ -56,6 +65,13 @@ class Target:
     field: str
     params: dict[str, Any]
 
+    @property
+    def result_field(self) -> str:
+        """The ``field`` of quality.result: the column, with the code when the target is one
+        code of a coded column (``value[HGB]``: haemoglobin results of ``lab_result.value``)."""
+        code = self.params.get("code")
+        return f"{self.field}[{code}]" if code is not None else self.field
+
 
 _CHECK_KEYS = {f for f in Check.__dataclass_fields__ if f != "params"}
 
@@ -71,8 +87,10 @@ def _parse_check(raw: dict[str, Any]) -> Check:
         raise RegistryError(f"{check.check_code}: unknown severity {check.severity!r}")
     if check.engine not in ENGINES:
         raise RegistryError(f"{check.check_code}: unknown engine {check.engine!r}")
-    if check.engine == "sql" and not (SQL_DIR / f"{check.template}.sql").exists():
+    if check.engine in TEMPLATE_ENGINES and not (SQL_DIR / f"{check.template}.sql").exists():
         raise RegistryError(f"{check.check_code}: no template quality/sql/{check.template}.sql")
+    if check.engine == "lake" and check.severity == "fatal":
+        raise RegistryError(f"{check.check_code}: a lake check runs after standardise: not fatal")
     return check
 
 
@@ -134,16 +152,41 @@ def targets(check: Check, contract: Contract) -> list[Target]:
     return found
 
 
+def lake_targets() -> list[Target]:
+    """Every target of every ``lake`` check, in registry order."""
+    return [
+        Target(check, t["dataset"], t["field"], {**check.params, **t})
+        for check in checks().values()
+        if check.engine == "lake"
+        for t in check.targets
+    ]
+
+
+def _target_contract(check: Check, dataset: str) -> Contract:
+    """The contract a target names: a delivered dataset for ``sql``, a std table for ``lake``."""
+    layer_ok = dataset in source_contracts() if check.engine == "sql" else dataset[:4] == "std."
+    try:
+        found = contract(dataset)
+    except ContractError:
+        layer_ok = False
+    if not layer_ok:
+        raise RegistryError(f"{check.check_code}: unknown dataset {dataset!r} for its engine")
+    return found
+
+
 def validate_registry() -> None:
-    """Fail if a target names an unknown dataset or field, or a check lacks a default threshold."""
-    contracts = source_contracts()
+    """Fail if a target names an unknown dataset or field, a check lacks a default threshold,
+    or two targets of a check would write the same quality.result row."""
     for check in checks().values():
         threshold(ANY, ANY, check.check_code)
+        seen: set[tuple[str, str]] = set()
         for t in check.targets:
-            if t["dataset"] not in contracts:
-                raise RegistryError(f"{check.check_code}: unknown dataset {t['dataset']!r}")
-            names = contracts[t["dataset"]].column_names
-            fields = [*t["field"].split(","), *(t[k] for k in ("later", "arrival") if k in t)]
+            names = _target_contract(check, t["dataset"]).column_names
+            fields = [*t["field"].split(","), *(t[k] for k in COLUMN_PARAMS if k in t)]
             for name in fields:
                 if name not in names:
                     raise RegistryError(f"{check.check_code}: {t['dataset']} has no {name!r}")
+            row = (t["dataset"], Target(check, t["dataset"], t["field"], t).result_field)
+            if row in seen:
+                raise RegistryError(f"{check.check_code}: two targets write {row}")
+            seen.add(row)

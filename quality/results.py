@@ -3,6 +3,8 @@
 ``quality.result`` has one row per (org, dataset, check, field): ``field`` is the checked column,
 or empty for a check on whole rows or the whole delivery. ``dataset`` is the contract's short
 name (``patient``) next to ``source`` (``hospital``), as in the raw lake and the load log.
+``examples`` holds up to ``EXAMPLES`` failing record keys (``source:org_code:dataset:record_id``
+or a person mention's ``mention_id``) joined by ", ": keys only, never names or ID numbers.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from quality.raw import DatasetNight
 from quality.registry import checks, threshold
 from schemas.contracts import Contract
 
+EXAMPLES = 3
 RESULT_SCHEMA = pa.schema([
     ("run_date", pa.date32()), ("source", pa.string()), ("org_code", pa.string()),
     ("dataset", pa.string()), ("check_code", pa.string()), ("field", pa.string()),
     ("dimension", pa.string()), ("checked", pa.int64()), ("failed", pa.int64()),
     ("severity", pa.string()), ("threshold", pa.float64()), ("passed", pa.bool_()),
-    ("description", pa.string()),
+    ("description", pa.string()), ("examples", pa.string()),
 ])  # fmt: skip
 HELD_SCHEMA = pa.schema([
     ("source", pa.string()), ("dataset", pa.string()), ("org_code", pa.string()),
@@ -41,24 +44,44 @@ def schema_counts(night: DatasetNight) -> pd.DataFrame:
 
 
 def describe(counts: pd.DataFrame, contract: Contract, day: date) -> pd.DataFrame:
-    """Add the registry's dimension, severity and description, the threshold and passed."""
+    """Counts of one delivered dataset → quality.result rows (see ``describe_rows``)."""
+    if counts.empty:
+        return pd.DataFrame(columns=RESULT_SCHEMA.names)
+    return describe_rows(counts.assign(source=contract.source, dataset=contract.dataset), day)
+
+
+def describe_rows(counts: pd.DataFrame, day: date) -> pd.DataFrame:
+    """Add the registry's dimension, severity and description, the threshold and passed.
+
+    ``counts`` carries ``source`` and the full ``dataset`` name (``hospital.patient``, what
+    thresholds.csv names); the result keeps the short name (``patient``).
+    """
     if counts.empty:
         return pd.DataFrame(columns=RESULT_SCHEMA.names)
     registry = checks()
-    frame = counts.assign(run_date=day, source=contract.source, dataset=contract.name)
+    frame = counts.assign(run_date=day)
+    # checks without examples (schema, load log) leave the column missing or NaN: no keys
+    examples = frame["examples"] if "examples" in frame else pd.Series(None, index=frame.index)
+    frame["examples"] = [_keys(v) for v in examples]
     frame["dimension"] = frame["check_code"].map(lambda c: registry[c].dimension)
     frame["severity"] = frame["check_code"].map(lambda c: registry[c].severity)
     frame["description"] = frame["check_code"].map(lambda c: registry[c].description)
-    pairs = frame[["field", "check_code"]].drop_duplicates()
-    limits = {
-        (f, c): threshold(contract.dataset, f or "*", c) for f, c in pairs.itertuples(index=False)
-    }
-    frame["threshold"] = [
-        limits[(f, c)] for f, c in zip(frame["field"], frame["check_code"], strict=True)
-    ]
+    keys = list(zip(frame["dataset"], frame["field"], frame["check_code"], strict=True))
+    limits = {k: threshold(k[0], _threshold_field(k[1]), k[2]) for k in set(keys)}
+    frame["threshold"] = [limits[k] for k in keys]
     share = 100 * frame["failed"] / frame["checked"].where(frame["checked"] > 0)
     frame["passed"] = (frame["failed"] == 0) | (share <= frame["threshold"])
+    frame["dataset"] = frame["dataset"].str.split(".", n=1).str[-1]
     return frame[RESULT_SCHEMA.names]
+
+
+def _keys(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _threshold_field(field: str) -> str:
+    """thresholds.csv names the column: ``value[HGB]`` is looked up as ``value``; "" as ``*``."""
+    return field.split("[", 1)[0] or "*"
 
 
 def finalise(parts: list[pd.DataFrame]) -> pa.Table:

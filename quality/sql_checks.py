@@ -1,8 +1,10 @@
 """Checks beyond the contracts: registry entries run as DuckDB SQL templates over a night's rows.
 
-Each template (``quality/sql/<template>.sql``) returns one row per org: ``org_code, checked,
-failed``. Python only turns a target's fields into typed SQL expressions (times as
-TIMESTAMPTZ in the city's zone, date text via TRY_CAST) and fills the template in.
+A template (``quality/sql/<template>.sql``) says, row by row, whether the row was checked and
+whether it failed, next to its record key; ``aggregate`` turns that into the one shape every
+check returns (OHDSI DQD): per org, rows checked, rows failed and a few failing record keys.
+Python only turns a target's fields into typed SQL expressions (times as TIMESTAMPTZ in the
+city's zone, date text via TRY_CAST) and fills the template in.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import pandas as pd
 
 from quality.raw import ORG
 from quality.registry import Target, checks, sql_template, targets
+from quality.results import EXAMPLES
 from schemas.contracts import Contract
 
 CITY_TZ = "Asia/Shanghai"
@@ -31,6 +34,34 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
+
+
+def literal(value: object) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def aggregate(rows_sql: str, group: tuple[str, ...] = ("org_code",)) -> str:
+    """Row-level template output → checked, failed and up to EXAMPLES failing keys per group."""
+    keys = ", ".join(group)
+    return f"""
+        SELECT {keys},
+               count(*) FILTER (WHERE checked) AS checked,
+               count(*) FILTER (WHERE checked AND failed) AS failed,
+               array_to_string(coalesce(
+                   min(record_key, {EXAMPLES}) FILTER (WHERE checked AND failed), []), ', ')
+                   AS examples
+        FROM ({rows_sql}) GROUP BY {keys}
+    """
+
+
+def record_key(contract: Contract) -> str:
+    """``source:org_code:dataset:record_id`` — the std lake's record_key, so a key in a report
+    can be looked up in either layer; NULL for a dataset without a primary key."""
+    if not contract.primary_key:
+        return "CAST(NULL AS VARCHAR)"
+    parts = [literal(f"{contract.source}:"), quote(ORG), literal(f":{contract.dataset}:")]
+    parts += [f"CAST({quote(k)} AS VARCHAR)" for k in contract.primary_key]
+    return "concat(" + ", ".join(parts) + ")"
 
 
 def value_expr(contract: Contract, field: str, end_of_day: bool = False) -> str:
@@ -58,48 +89,75 @@ def _id_type_column(contract: Contract, field: str) -> str | None:
     return None
 
 
-def render(target: Target, contract: Contract, day: date) -> str:
-    """The SQL of one target of one check for night ``day``."""
-    params = target.params
-    values = {"table": TABLE, "org": quote(ORG)}
-    template = target.check.template
+def _template_values(target: Target, contract: Contract, day: date) -> dict[str, object]:
+    """What one template needs, as SQL text: typed column expressions and literal bounds."""
+    params, template = target.params, target.check.template
     if template == "field_order":
-        values |= {"earlier": value_expr(contract, target.field),
-                   "later": value_expr(contract, params["later"])}  # fmt: skip
-    elif template == "not_future":
+        return {"earlier": value_expr(contract, target.field),
+                "later": value_expr(contract, params["later"])}  # fmt: skip
+    if template == "not_future":
         night_end = (day + timedelta(days=1)).isoformat()
         grace = int(params["grace_hours"])
         bound = f"(TIMESTAMPTZ '{night_end} 00:00:00+08:00' + INTERVAL {grace} HOUR)"
-        values |= {"value": value_expr(contract, target.field), "bound": bound}
-    elif template == "value_range":
-        values |= {
-            "value": quote(target.field),
-            "low": params.get("low"),
-            "high": params.get("high"),
-        }
-    elif template == "lag_hours":
-        values |= {"event": value_expr(contract, target.field, end_of_day=True),
-                   "arrival": value_expr(contract, params["arrival"]),
-                   "max_hours": float(params["max_hours"])}  # fmt: skip
-    elif template == "id_no_checksum":
-        values |= {"id_no": quote(target.field), "id_type": _id_type_column(contract, target.field)}
-    return _ENV.from_string(sql_template(template or "")).render(**values)
+        return {"value": value_expr(contract, target.field), "bound": bound}
+    if template == "value_range":
+        code_field = params.get("code_field")
+        return {"value": quote(target.field), "low": params.get("low"),
+                "high": params.get("high"), "code_field": code_field and quote(code_field),
+                "code": literal(params.get("code"))}  # fmt: skip
+    if template == "lag_hours":
+        return {"event": value_expr(contract, target.field, end_of_day=True),
+                "arrival": value_expr(contract, params["arrival"]),
+                "max_hours": float(params["max_hours"])}  # fmt: skip
+    if template == "id_no_checksum":
+        return {"id_no": quote(target.field), "id_type": _id_type_column(contract, target.field)}
+    if template == "age_at_event":
+        return {"birth": value_expr(contract, target.field),
+                "event": value_expr(contract, params["event"]),
+                "low": float(params["low"]), "high": float(params["high"])}  # fmt: skip
+    if template == "bmi_range":
+        return {"height": quote(target.field), "weight": quote(params["weight"]),
+                "low": float(params["low"]), "high": float(params["high"])}  # fmt: skip
+    if template == "flag_consistent":
+        return {"value": quote(target.field), "flag": quote(params["flag"]),
+                "ref_range": quote(params["ref_range"])}  # fmt: skip
+    raise ValueError(f"{target.check.check_code}: no raw template {template!r}")
+
+
+def render(target: Target, contract: Contract, day: date) -> str:
+    """The SQL of one target of one check for night ``day``: org_code, checked, failed, examples."""
+    values = {"table": TABLE, "org": quote(ORG), "key": record_key(contract)}
+    values |= _template_values(target, contract, day)
+    rows = _ENV.from_string(sql_template(target.check.template or "")).render(**values)
+    return aggregate(rows)
 
 
 def run_sql_checks(
     con: duckdb.DuckDBPyConnection, contract: Contract, table: object, orgs: list[str], day: date
 ) -> pd.DataFrame:
-    """Every SQL check on this dataset: rows of (org_code, check_code, field, checked, failed)."""
+    """Every SQL check on this dataset: org_code, check_code, field, checked, failed, examples.
+
+    All targets run as one UNION ALL query (one round trip instead of one per target); every
+    org that delivered gets a row per target, zero when it had nothing to check.
+    """
+    found = [(check.check_code, target) for check in checks().values() if check.engine == "sql"
+             for target in targets(check, contract)]  # fmt: skip
+    if not found:
+        return pd.DataFrame()
+    parts = [
+        f"SELECT {literal(code)} AS check_code, {literal(target.result_field)} AS field, * "
+        f"FROM ({render(target, contract, day)})"
+        for code, target in found
+    ]
     con.register(TABLE, table)
-    parts = []
     try:
-        for check in checks().values():
-            if check.engine != "sql":
-                continue
-            for target in targets(check, contract):
-                counts = con.execute(render(target, contract, day)).df()
-                counts = counts.set_index("org_code").reindex(orgs, fill_value=0).reset_index()
-                parts.append(counts.assign(check_code=check.check_code, field=target.field))
+        counts = con.execute(" UNION ALL ".join(parts)).df()
     finally:
         con.unregister(TABLE)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    keys = pd.MultiIndex.from_tuples(
+        [(code, target.result_field, org) for code, target in found for org in orgs],
+        names=["check_code", "field", "org_code"],
+    )
+    counts = counts.set_index(["check_code", "field", "org_code"]).reindex(keys)
+    counts = counts.fillna({"checked": 0, "failed": 0, "examples": ""}).reset_index()
+    return counts.astype({"checked": "int64", "failed": "int64"})

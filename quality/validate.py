@@ -98,7 +98,7 @@ def _gx_counts(
     frame = gx_run.to_frame(night.table, contract)
     result = gx_run.run_suite(run.gx_context(), contract, frame, suite_spec(contract, total))
     run.gx_docs[contract.dataset] = gx_run.scrubbed(result, contract)
-    return gx_run.per_org_counts(frame, result, orgs)
+    return gx_run.per_org_counts(frame, result, orgs, gx_run.record_keys(frame, contract))
 
 
 def _write_gx_docs(data: Path, day: date, docs: dict[str, dict[str, Any]]) -> None:

@@ -1,13 +1,16 @@
 """Data contracts: the single declaration of every delivered and standardised dataset.
 
-Each YAML file under ``schemas/sources`` (delivered, per ``spec/SOURCES.md``) and
-``schemas/std`` (standardised lake tables) declares one dataset: its columns, logical types,
-required fields, formats, code sets, primary key and which columns identify a person.
-Readers, Arrow schemas, quality suites and the data dictionary are derived from these objects.
+Each YAML file under ``schemas/sources`` (delivered, per ``spec/SOURCES.md``), ``schemas/std``
+(standardised lake tables) and ``schemas/ops`` (the load log and quarantine extract writes)
+declares one dataset: its version, columns, logical types, required fields, formats, code sets,
+primary key and which columns identify a person. Readers, Arrow schemas, quality suites and the
+data dictionary (``schemas.dictionary``) are derived from these objects. A change to a contract
+is a new ``version``; ``schemas.versions`` keeps every version as a golden file.
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -71,6 +74,7 @@ class Contract:
     description: str
     grain: str
     columns: tuple[Column, ...]
+    version: int = 1
     primary_key: tuple[str, ...] = ()
     delivery: dict[str, Any] = field(default_factory=dict)
     person_mentions: tuple[dict[str, Any], ...] = ()
@@ -112,12 +116,14 @@ class Contract:
         )
 
 
-def _parse(path: Path) -> Contract:
+def read_contract(path: Path) -> Contract:
+    """One contract file, parsed and checked; ContractError names the file and the fault."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     try:
         columns = tuple(Column(**c) for c in raw["columns"])
         contract = Contract(
             dataset=raw["dataset"],
+            version=raw["version"],
             description=raw.get("description", ""),
             grain=raw.get("grain", ""),
             columns=columns,
@@ -127,12 +133,14 @@ def _parse(path: Path) -> Contract:
             references=raw.get("references", {}),
         )
     except (KeyError, TypeError) as exc:
-        raise ContractError(f"{path.name}: {exc}") from exc
+        raise ContractError(f"{path.name}: missing or malformed {exc}") from exc
     _check(contract, path)
     return contract
 
 
 def _check(contract: Contract, path: Path) -> None:
+    if not isinstance(contract.version, int) or contract.version < 1:
+        raise ContractError(f"{path.name}: version must be a whole number from 1")
     names = contract.column_names
     if len(set(names)) != len(names):
         raise ContractError(f"{path.name}: duplicate column names")
@@ -166,7 +174,7 @@ def formats() -> dict[str, re.Pattern[str]]:
 
 @cache
 def _all(layer: str) -> dict[str, Contract]:
-    contracts = [_parse(p) for p in sorted((SCHEMA_DIR / layer).glob("*.yaml"))]
+    contracts = [read_contract(p) for p in sorted((SCHEMA_DIR / layer).glob("*.yaml"))]
     return {c.dataset: c for c in contracts}
 
 
@@ -180,9 +188,19 @@ def std_contracts() -> dict[str, Contract]:
     return _all("std")
 
 
+def ops_contracts() -> dict[str, Contract]:
+    """The extract stage's own tables (``schemas/ops``): ``ops.load_log``, ``ops.quarantine``."""
+    return _all("ops")
+
+
+def all_contracts() -> dict[str, Contract]:
+    """Every contract of every layer, keyed by dataset name."""
+    return {**source_contracts(), **std_contracts(), **ops_contracts()}
+
+
 def contract(dataset: str) -> Contract:
     """One contract by its dataset name, e.g. ``hospital.patient`` or ``std.person_mention``."""
-    found = {**source_contracts(), **std_contracts()}
+    found = all_contracts()
     if dataset not in found:
         raise ContractError(f"no contract named {dataset!r}; known: {', '.join(sorted(found))}")
     return found[dataset]
@@ -191,3 +209,13 @@ def contract(dataset: str) -> Contract:
 def delivered(source: str) -> list[Contract]:
     """The delivered datasets of one source system (hospital, vaccination, mch, checkup)."""
     return [c for c in source_contracts().values() if c.source == source]
+
+
+@cache
+def crosswalk(name: str) -> tuple[dict[str, str], ...]:
+    """Rows of ``schemas/crosswalks/<name>.csv`` (e.g. ``vaccine``), as read, in file order."""
+    path = SCHEMA_DIR / "crosswalks" / f"{name}.csv"
+    if not path.exists():
+        raise ContractError(f"no crosswalk named {name!r} in {path.parent}")
+    with path.open(encoding="utf-8", newline="") as handle:
+        return tuple(dict(row) for row in csv.DictReader(handle))

@@ -1,35 +1,36 @@
-"""Hold a delivered table against its contract: column drift, types, required values.
+"""Hold delivered text against its contract: column drift, types, required values.
 
-The readers hand over a pandas frame under the delivered column names. Drift (a missing, extra
-or renamed column) stops the whole file. Otherwise the values become Arrow text under the
-contract names (numbers a database or JSON delivered become their text), each column is parsed
-to its contract type, and a row whose value cannot be read, or that misses a required value, is
-rejected with the column and the reason; the rest of the file is accepted.
+Readers hand over Arrow text tables under the delivered column names (plus ``LINE``). Drift (a
+missing, extra, duplicated or renamed column) stops the whole delivery. Otherwise each column is
+parsed to its contract type, and a row whose value cannot be read, or that misses a required
+value, is rejected with the column and the reason; the rest is accepted. ``conform`` works on
+all deliveries of one dataset at once: its cost is per column, not per file.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from pipelines.extract.parse import PARSERS
 from schemas.contracts import Contract
 
-LINE = "_line"  # 1-based line in the delivered file (None for database rows)
+LINE = "_line"  # 1-based line in the delivered file (null for database rows)
 
 
 def drift_message(delivered: list[str], contract: Contract) -> str | None:
     """Why the delivered columns are not the contract's, or None when they are the same set."""
     expected = contract.delivered_names
+    doubled = sorted(c for c, n in Counter(delivered).items() if n > 1)
     missing = [c for c in expected if c not in delivered]
     extra = [c for c in delivered if c not in expected]
-    if not missing and not extra:
+    if not missing and not extra and not doubled:
         return None
-    parts = []
+    parts = [f"duplicated columns {doubled}"] if doubled else []
     if len(missing) == len(extra) == 1:
         parts.append(f"column renamed? {missing[0]!r} → {extra[0]!r}")
     else:
@@ -40,16 +41,19 @@ def drift_message(delivered: list[str], contract: Contract) -> str | None:
     return f"schema drift against {contract.dataset}: " + "; ".join(parts)
 
 
-def text_array(values: pd.Series) -> pa.Array:
-    """One delivered column as Arrow text: str kept, numbers and booleans as their text."""
+def text_values(values: list) -> pa.Array:
+    """Python values from a database or JSON as Arrow text (numbers as their text)."""
     try:
-        array = pa.array(values.to_numpy(dtype=object), from_pandas=True)
-    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in one column: rare, per value
-        present = values.notna()
-        out = values.astype(object).where(present, None)
-        out[present] = values[present].map(_text)
-        return pa.array(out.to_numpy(dtype=object), pa.string(), from_pandas=True)
-    return pc.cast(array, pa.string())
+        array = pa.array(values, from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in one column: per value
+        return pa.array([None if v is None else _text(v) for v in values], pa.string())
+    if pa.types.is_string(array.type) or pa.types.is_null(array.type):
+        return array.cast(pa.string())
+    if pa.types.is_boolean(array.type) or not (
+        pa.types.is_integer(array.type) or pa.types.is_floating(array.type)
+    ):
+        return pa.array([None if v is None else _text(v) for v in values], pa.string())
+    return pc.cast(array, pa.string())  # 2.0 → "2", as a database writes a whole number
 
 
 def _text(value: object) -> str:
@@ -59,14 +63,16 @@ def _text(value: object) -> str:
         return str(int(value))
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
     return str(value)
 
 
-def text_table(frame: pd.DataFrame, contract: Contract) -> pa.Table:
-    """The contract's columns as Arrow text under contract names (checkup's Chinese headers
-    renamed), from a frame under delivered names; LINE carried along."""
-    columns = {c.name: text_array(frame[c.delivered_name]) for c in contract.columns}
-    columns[LINE] = pa.array(frame[LINE] if LINE in frame else [None] * len(frame), pa.int64())
+def to_contract_names(texts: pa.Table, contract: Contract) -> pa.Table:
+    """Delivered columns renamed to contract names, in contract order (checkup's Chinese
+    headers become ``exam_no`` …); ``LINE`` and other ``_`` columns carried along."""
+    columns = {c.name: texts[c.delivered_name] for c in contract.columns}
+    columns |= {n: texts[n] for n in texts.column_names if n.startswith("_")}
     return pa.table(columns)
 
 
@@ -77,9 +83,12 @@ def row_keys(texts: pa.Table, contract: Contract) -> pa.Array:
     return parts[0] if len(parts) == 1 else pc.binary_join_element_wise(*parts, "|")
 
 
-def conform(texts: pa.Table, contract: Contract) -> tuple[pa.Table, pa.Table]:
-    """Split text rows into (accepted rows typed by the contract, rejected rows as text plus
-    ``column`` and ``reason``)."""
+def conform(texts: pa.Table, contract: Contract) -> tuple[pa.Table, np.ndarray, dict]:
+    """(every row typed per column, mask of rejected rows, {column: reasons}).
+
+    ``texts`` is under contract names. Reasons are null where a column is fine; the caller
+    keeps the rows where the mask is False.
+    """
     typed, problems = {}, {}
     for col in contract.columns:
         given = pc.not_equal(pc.fill_null(texts[col.name], ""), "")
@@ -90,26 +99,18 @@ def conform(texts: pa.Table, contract: Contract) -> tuple[pa.Table, pa.Table]:
             reason = pc.if_else(pc.invert(given), "required value missing", reason)
         if reason.null_count < len(reason):
             problems[col.name] = reason
-    accepted = pa.table(typed)
-    if not problems:
-        return accepted.cast(contract.arrow_schema()), _rejected(texts.slice(0, 0), {})
     bad = np.zeros(texts.num_rows, dtype=bool)
     for reason in problems.values():
         bad |= reason.is_valid().to_numpy(zero_copy_only=False)
-    keep = pa.array(~bad)
-    drop = pc.invert(keep)
-    rejected = _rejected(texts.filter(drop), {k: v.filter(drop) for k, v in problems.items()})
-    return accepted.filter(keep).cast(contract.arrow_schema()), rejected
+    return pa.table(typed), bad, problems  # cast to the contract schema once rows are kept
 
 
-def _rejected(texts: pa.Table, problems: dict[str, pa.Array]) -> pa.Table:
-    """Rejected rows with ``column`` (comma-joined) and ``reason`` ('col: why; …')."""
-    found = pd.DataFrame({k: v.to_pandas() for k, v in problems.items()}, dtype=object)
-    # per-row text only over the rejected rows, which are few
-    columns = [",".join(row.dropna().index) for _, row in found.iterrows()]
-    reasons = [
-        "; ".join(f"{k}: {v}" for k, v in row.dropna().items()) for _, row in found.iterrows()
-    ]
-    return texts.append_column("column", pa.array(columns, pa.string())).append_column(
-        "reason", pa.array(reasons, pa.string())
-    )
+def reasons(problems: dict[str, pa.Array], rows: np.ndarray) -> tuple[list[str], list[str]]:
+    """For the rejected ``rows``: (columns at fault comma-joined, 'col: why; …')."""
+    picked = {k: v.take(pa.array(rows, pa.int64())).to_pylist() for k, v in problems.items()}
+    columns, texts = [], []
+    for i in range(len(rows)):  # rejected rows only, which are few
+        found = [(k, v[i]) for k, v in picked.items() if v[i] is not None]
+        columns.append(",".join(k for k, _ in found))
+        texts.append("; ".join(f"{k}: {why}" for k, why in found))
+    return columns, texts

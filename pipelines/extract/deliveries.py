@@ -1,10 +1,11 @@
-"""What each institution delivered for night D, read per SOURCES.md and landed per contract.
+"""What each institution delivered for night D, read per SOURCES.md (nothing typed yet).
 
 Three kinds of delivery, all driven by the contracts' ``delivery`` blocks: hospital front-end
-tables (incremental on ``updated_at``) and manifest-checked file drops (vaccination, MCH,
+tables (through ``connectors``/``frontend``) and manifest-checked file drops (vaccination, MCH,
 checkup). Which institutions should deliver what comes from ``reference/institutions.csv``
-(``systems``); every expected delivery yields one Outcome, including ``missing`` ones, and a
-file from an institution not in the reference is read too.
+(``systems``); every expected delivery yields a Received or an Outcome (``missing`` included),
+and a file from an institution not in the reference is read too. Files whose bytes an earlier
+run already loaded are not parsed again (``ledger``).
 """
 
 from __future__ import annotations
@@ -16,17 +17,29 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import sqlalchemy as sa
+import pyarrow as pa
 
+from pipelines.extract import outcomes
+from pipelines.extract.conform import LINE
+from pipelines.extract.connectors import frontends
 from pipelines.extract.errors import DeliveryStopped
-from pipelines.extract.files import check_manifest, read_delivered, read_manifest
-from pipelines.extract.frontend import read_changed_rows, sqlite_url
-from pipelines.extract.landing import Delivery, Outcome, land, missing, stopped
+from pipelines.extract.files import (
+    check_manifest,
+    manifest_entry,
+    read_delivered,
+    read_manifest,
+    sha256_of,
+    undecodable_lines,
+)
+from pipelines.extract.frontend import read_frontend
+from pipelines.extract.ledger import KEEPABLE, Ledger, kept_files
+from pipelines.extract.outcomes import Delivery, Outcome, Received, missing, stopped
 from pipelines.publish.errors import ReferenceDataError
 from pipelines.publish.reference import read_reference_csv
 from schemas.contracts import Contract, contract, source_contracts
 
 log = logging.getLogger(__name__)
+Item = Received | Outcome
 
 
 def institutions(sources: Path) -> pd.DataFrame:
@@ -45,53 +58,27 @@ def expected_orgs(orgs: pd.DataFrame, system: str) -> set[str]:
     return {o for o, s in zip(orgs["org_code"], systems, strict=True) if system in s}
 
 
-def _contracts(kind: set[str]) -> list[Contract]:
-    return [c for c in source_contracts().values() if c.delivery.get("kind") in kind]
+def contracts_of(kinds: set[str]) -> list[Contract]:
+    return [c for c in source_contracts().values() if c.delivery.get("kind") in kinds]
 
 
-def hospital_outcomes(sources: Path, day: date, orgs: set[str]) -> Iterator[Outcome]:
-    tables = _contracts({"frontend_table"})
-    found = {p.parent.name for p in (sources / "hospital").glob("*/frontend.sqlite")}
-    for org in sorted(orgs | found):
-        db = sources / "hospital" / org / "frontend.sqlite"
-        deliveries = [
-            Delivery(c, org, f"hospital/{org}/frontend.sqlite#{c.delivery['table']}", day)
-            for c in tables
-        ]
-        if not db.exists():
-            yield from (missing(d, "no front-end database") for d in deliveries)
-            continue
-        engine = sa.create_engine(sqlite_url(db))
-        try:
-            yield from (_table_outcome(engine, d) for d in deliveries)
-        finally:
-            engine.dispose()
+def hospital_items(sources: Path, day: date, orgs: set[str]) -> Iterator[Item]:
+    tables = contracts_of({"frontend_table"})
+    for frontend in frontends(sources, orgs):
+        yield from read_frontend(frontend, tables, day)
 
 
-def _table_outcome(engine: sa.Engine, d: Delivery) -> Outcome:
-    try:
-        frame, unreadable = read_changed_rows(engine, d.contract, d.day)
-    except DeliveryStopped as stop:
-        return stopped(d, stop.status, stop.message)
-    except sa.exc.SQLAlchemyError as exc:  # unreadable database: this hospital only
-        return stopped(d, "incomplete", f"cannot read front-end table: {type(exc).__name__}")
-    stamp = d.contract.delivery.get("incremental_column", "updated_at")
-    note = f"{unreadable} rows with unreadable {stamp} not placed on any date" if unreadable else ""
-    return land(d, frame, note=note)
-
-
-def file_outcomes(
-    sources: Path, day: date, orgs_by_system: dict[str, set[str]]
-) -> Iterator[Outcome]:
-    for c in _contracts({"csv", "jsonl"}):
+def file_items(
+    sources: Path, data: Path, day: date, orgs_by_system: dict[str, set[str]], ledger: Ledger
+) -> Iterator[Item]:
+    for c in contracts_of({"csv", "jsonl"}):
         template = c.delivery["path"]
         found = _discovered_orgs(sources, template, day)
         for org in sorted(orgs_by_system.get(c.source, set()) | found):
             rel = template.format(date=day.isoformat(), org_code=org)
             manifest = sources / c.delivery["manifest"].format(date=day.isoformat(), org_code=org)
-            yield _read_and_land(
-                Delivery(c, org, rel, day), sources / rel, c.delivery["kind"], manifest
-            )
+            d = Delivery(c, org, rel, day)
+            yield _file_item(d, sources / rel, manifest, data, ledger)
 
 
 def _discovered_orgs(sources: Path, template: str, day: date) -> set[str]:
@@ -102,24 +89,65 @@ def _discovered_orgs(sources: Path, template: str, day: date) -> set[str]:
     return {m[1] for p in paths if (m := shape.match(p.relative_to(sources).as_posix()))}
 
 
-def _read_and_land(d: Delivery, path: Path, kind: str, manifest: Path) -> Outcome:
+def _file_item(d: Delivery, path: Path, manifest: Path, data: Path, ledger: Ledger) -> Item:
     if not path.exists():
         return _absent(d, path, manifest)
-    encoding = d.contract.delivery.get("encoding", "utf-8")
+    raw = path.read_bytes()
+    sha256 = sha256_of(raw)
     try:
-        delivered = read_delivered(path, kind, encoding)
+        entry = manifest_entry(manifest, path.name)
     except DeliveryStopped as stop:
-        return stopped(d, stop.status, stop.message)
+        return _parsed(d, raw, stop)
+    earlier = _already_loaded(d, sha256, entry, data, ledger)
+    if earlier is not None:
+        return earlier
+    return _parsed(d, raw, None, entry)
+
+
+def _already_loaded(
+    d: Delivery, sha256: str, entry: dict, data: Path, ledger: Ledger
+) -> Outcome | None:
+    """Kept from this date's earlier run, or a duplicate of an earlier night, or None."""
+    if str(entry.get("sha256", "")).lower() != sha256:
+        return None  # the manifest disagrees: read it, so that its rows reach quarantine
+    before = ledger.earlier_run(d)
+    if (
+        before is not None
+        and before["status"] in KEEPABLE
+        and before["load_id"] == outcomes.load_id_of(d, sha256, 0)
+        and str(entry.get("rows")) == str(before["rows_delivered"])
+    ):
+        files = kept_files(data, before)
+        if files is not None:
+            return outcomes.kept(d, before, files)
+    first = ledger.first_load(d, sha256)
+    if first is not None and str(entry.get("rows")) == str(first["rows_delivered"]):
+        return outcomes.duplicate(d, sha256, first)
+    return None
+
+
+def _parsed(
+    d: Delivery, raw: bytes, stop: DeliveryStopped | None, entry: dict | None = None
+) -> Item:
+    """Parse the bytes; a manifest problem (``stop`` or a mismatch) quarantines what was read."""
+    encoding = d.contract.delivery.get("encoding", "utf-8")
+    name = d.source_file.rsplit("/", 1)[-1]
+    kind = d.contract.delivery["kind"]
     try:
-        entry = read_manifest(manifest).get(path.name)
-        if entry is None:
-            raise DeliveryStopped("incomplete", f"{path.name} is not listed in the manifest")
-        check_manifest(entry, delivered.sha256, delivered.rows)
-    except DeliveryStopped as stop:  # its rows go to quarantine, not lost
-        return stopped(
-            d, stop.status, stop.message, delivered.frame, delivered.bad_lines, delivered.sha256
-        )
-    return land(d, delivered.frame, delivered.bad_lines, delivered.sha256)
+        delivered = read_delivered(name, raw, kind, encoding)
+    except DeliveryStopped as unreadable:  # every line still reaches quarantine
+        message = f"{d.source_file}: {unreadable.message}"
+        lines = undecodable_lines(raw, kind, message)
+        empty = pa.table({LINE: pa.array([], pa.int64())})
+        return stopped(d, unreadable.status, message, Received(d, empty, lines, sha256_of(raw)))
+    received = Received(d, delivered.texts, delivered.bad_lines, delivered.sha256)
+    try:
+        if stop is not None:
+            raise stop
+        check_manifest(entry or {}, delivered.sha256, delivered.rows)
+    except DeliveryStopped as problem:  # its rows go to quarantine, not lost
+        return stopped(d, problem.status, f"{d.source_file}: {problem.message}", received)
+    return received
 
 
 def _absent(d: Delivery, path: Path, manifest: Path) -> Outcome:
@@ -129,5 +157,5 @@ def _absent(d: Delivery, path: Path, manifest: Path) -> Outcome:
     except DeliveryStopped:
         listed = False
     if listed:
-        return stopped(d, "incomplete", f"{path.name} is listed in the manifest but absent")
+        return stopped(d, "incomplete", f"{d.source_file} is listed in the manifest but absent")
     return missing(d)

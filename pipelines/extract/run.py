@@ -1,17 +1,20 @@
 """``extract_date``: land every delivery of night D in the raw lake, atomically and repeatably.
 
-All partitions of the date are built in a scratch folder under ``lake/`` and then swapped into
-place with ``lake.replace_dir``; the load log is written last, so its presence means the night's
-extract finished. Rerunning a date replaces its partitions: a partition an earlier run wrote
-but this run has nothing for is removed.
+Deliveries are read one by one (cheap: bytes, a query), landed per dataset in one pass
+(``landing``), then every partition of the date is built in a scratch folder under ``lake/``
+and swapped into place with ``lake.replace_dir``; the load log is written last, so its
+presence means the night's extract finished. Rerunning a date replaces its partitions: a
+partition an earlier run wrote but this run has nothing for is removed, and a file whose bytes
+the earlier run already loaded is kept as it was instead of being parsed again.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import uuid
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,16 +24,22 @@ import pyarrow.parquet as pq
 
 from pipelines import lake
 from pipelines.extract.deliveries import (
+    Item,
     expected_orgs,
-    file_outcomes,
-    hospital_outcomes,
+    file_items,
+    hospital_items,
     institutions,
 )
-from pipelines.extract.landing import LOAD_LOG_SCHEMA, Outcome
+from pipelines.extract.frontend import day_window
+from pipelines.extract.landing import land_dataset
+from pipelines.extract.ledger import Ledger, read_ledger
+from pipelines.extract.outcomes import LOAD_LOG_SCHEMA, Outcome, Received
 from schemas.contracts import source_contracts
 
 log = logging.getLogger(__name__)
 SYSTEMS = ("hospital", "vaccination", "mch", "checkup")
+STOPPED = ("drift", "incomplete", "duplicate")
+SMALL_PARTITION = 5_000  # rows
 
 
 @dataclass(frozen=True)
@@ -42,30 +51,56 @@ class ExtractSummary:
     rows_accepted: int
     rows_quarantined: int
     by_status: dict[str, int] = field(default_factory=dict)
+    kept: int = 0  # deliveries an earlier run of the date had loaded from the same bytes
 
 
-def extract_date(sources: Path, data: Path, day: date) -> ExtractSummary:
-    """Read what SOURCES.md defines for ``day`` under ``sources`` and land it under ``data``."""
+def extract_date(sources: Path, data: Path, day: date, *, reload: bool = False) -> ExtractSummary:
+    """Read what SOURCES.md defines for ``day`` under ``sources`` and land it under ``data``.
+
+    ``reload`` parses every file again even when an earlier run of the date loaded the same
+    bytes (after a fix to extraction that kept its EXTRACT_VERSION).
+    """
     sources, data = Path(sources), Path(data)
     orgs = institutions(sources)
     by_system = {s: expected_orgs(orgs, s) for s in SYSTEMS}
-    outcomes = [
-        *hospital_outcomes(sources, day, by_system["hospital"]),
-        *file_outcomes(sources, day, by_system),
+    ledger = read_ledger(data, day)
+    if reload:
+        ledger = Ledger(loaded_before=ledger.loaded_before)
+    items = [
+        *hospital_items(sources, day, by_system["hospital"]),
+        *file_items(sources, data, day, by_system, ledger),
     ]
-    for o in outcomes:
-        log.info(
-            "extract %s %s %s/%s: %s accepted=%d quarantined=%d",
-            day,
-            o.delivery.contract.dataset,
-            o.delivery.org_code,
-            o.status,
-            o.message or "-",
-            o.rows_accepted,
-            o.rows_quarantined,
-        )
+    outcomes = land_items(items, day)
+    _report(day, outcomes)
     _publish(data, day, outcomes)
     return _summary(data, day, outcomes)
+
+
+def land_items(items: list[Item], day: date) -> list[Outcome]:
+    """Outcomes in the order of ``items``; what was received is landed per dataset."""
+    by_dataset: dict[str, list[int]] = defaultdict(list)
+    for i, item in enumerate(items):
+        if isinstance(item, Received):
+            by_dataset[item.delivery.contract.dataset].append(i)
+    landed: dict[int, Outcome] = {}
+    for dataset, positions in by_dataset.items():
+        spec = source_contracts()[dataset]
+        window = day_window(spec, day) if spec.delivery["kind"] == "frontend_table" else None
+        results = land_dataset(spec, [items[i] for i in positions], window)
+        landed |= dict(zip(positions, results, strict=True))
+    return [landed.get(i, item) for i, item in enumerate(items)]  # type: ignore[misc]
+
+
+def _report(day: date, outcomes: list[Outcome]) -> None:
+    """One line per stopped delivery (file names and columns only), one for the night."""
+    for o in outcomes:
+        level = logging.WARNING if o.status in STOPPED else logging.DEBUG
+        log.log(level, "extract %s %s/%s %s: %s", day, o.delivery.contract.dataset,
+                o.delivery.org_code, o.status, o.message or "-")  # fmt: skip
+    counts = Counter(o.status for o in outcomes)
+    kept = sum(1 for o in outcomes if o.kept_log)
+    log.info("extract %s: %d deliveries %s, %d kept from an earlier run of the date",
+             day, len(outcomes), dict(sorted(counts.items())), kept)  # fmt: skip
 
 
 def _publish(data: Path, day: date, outcomes: list[Outcome]) -> None:
@@ -92,10 +127,28 @@ def _publish(data: Path, day: date, outcomes: list[Outcome]) -> None:
 def _write_parts(build: Path, o: Outcome) -> None:
     c = o.delivery.contract
     for layer, table in (("raw", o.accepted), ("quarantine", o.quarantined)):
-        if table is not None and table.num_rows:
-            path = build / layer / c.source / c.name / f"{o.delivery.org_code}.parquet"
+        path = build / layer / c.source / c.name / f"{o.delivery.org_code}.parquet"
+        if layer in o.kept:
             path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, path, compression="zstd")
+            _link(o.kept[layer], path)
+        elif table is not None and table.num_rows:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write(table, path)
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    """Most nightly partitions hold tens of rows: for those, compression and dictionaries
+    cost more time (to write, and to read in later stages) than the bytes they save."""
+    small = table.num_rows < SMALL_PARTITION
+    pq.write_table(table, path, compression="none" if small else "zstd", use_dictionary=not small)
+
+
+def _link(earlier: Path, path: Path) -> None:
+    """The earlier run's file, unchanged: a hard link (same file system), else a copy."""
+    try:
+        os.link(earlier, path)
+    except OSError:
+        shutil.copyfile(earlier, path)
 
 
 def _swap(built: Path, final: Path) -> None:
@@ -116,4 +169,5 @@ def _summary(data: Path, day: date, outcomes: list[Outcome]) -> ExtractSummary:
         rows_accepted=accepted,
         rows_quarantined=quarantined,
         by_status=dict(Counter(o.status for o in outcomes)),
+        kept=sum(1 for o in outcomes if o.kept_log),
     )

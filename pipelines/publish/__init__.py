@@ -1,6 +1,14 @@
-"""The publish stage: reference data into the lake, then warehouse.duckdb and analytics.duckdb."""
+"""The publish stage: reference data into the lake, then warehouse.duckdb and analytics.duckdb.
 
-from pipelines.publish.build import PublishSummary, publish
+``publish`` and ``load_reference`` are imported on first use (PEP 562), so that a command that
+only reads the published files (``archive show``) does not pay for the build's imports.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
 from pipelines.publish.errors import (
     InputError,
     ModelError,
@@ -8,7 +16,12 @@ from pipelines.publish.errors import (
     PublishError,
     ReferenceDataError,
 )
-from pipelines.publish.reference import load_reference
+
+_LAZY = {
+    "PublishSummary": "pipelines.publish.build",
+    "publish": "pipelines.publish.build",
+    "load_reference": "pipelines.publish.reference",
+}
 
 __all__ = [
     "InputError",
@@ -20,3 +33,9 @@ __all__ = [
     "load_reference",
     "publish",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

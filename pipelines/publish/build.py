@@ -22,14 +22,12 @@ import duckdb
 from pipelines import lake
 from pipelines.publish import pseudonym, runner
 from pipelines.publish.inputs import LakeInputs, sql_date, sql_string
+from pipelines.publish.paths import ANALYTICS_FILE, CITY_TIMEZONE, WAREHOUSE_FILE
 
 log = logging.getLogger(__name__)
 
-WAREHOUSE_FILE = "warehouse.duckdb"
-ANALYTICS_FILE = "analytics.duckdb"
 ANALYTICS_DIR = "analytics"  # warehouse/analytics/<schema>/<model>.sql
 TRANSIENT_SCHEMAS = ("staging", "intermediate")  # build steps, dropped before publishing
-CITY_TIMEZONE = "Asia/Shanghai"  # dates of TIMESTAMPTZ values are city dates
 
 
 @dataclass
@@ -83,6 +81,7 @@ def build_analytics(
         pseudonym.register(con, key)
         con.execute(f"ATTACH {sql_string(str(warehouse))} AS wh (READ_ONLY)")
         counts = runner.run_models(con, models, {"day": sql_date(day)})
+        _inherit_comments(con, "wh")
         con.execute("DETACH wh")
         _record_publish(con, day, counts)
     return counts
@@ -102,6 +101,29 @@ def _record_publish(con: duckdb.DuckDBPyConnection, day: date, counts: dict[str,
     con.execute(
         "COMMENT ON TABLE ops.publish IS 'the night this file shows the state after; its tables'"
     )
+    runner.comment_columns(con, "ops.publish", _PUBLISH_COLUMNS)
+
+
+_PUBLISH_COLUMNS = {
+    "as_of_date": "the logical date D: this file shows the state after night D",
+    "table_name": "a published table, schema.table",
+    "row_count": "its rows when it was published",
+}
+
+
+def _inherit_comments(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Give analytics columns still uncommented the comment of the same column in ``source``."""
+    inherited = con.execute(
+        "SELECT a.schema_name || '.' || a.table_name, a.column_name, w.comment "
+        "FROM duckdb_columns() AS a JOIN duckdb_columns() AS w "
+        "ON w.database_name = ? AND w.schema_name = a.schema_name "
+        "AND w.table_name = a.table_name AND w.column_name = a.column_name "
+        "WHERE a.database_name = current_database() AND a.comment IS NULL "
+        "AND w.comment IS NOT NULL",
+        [source],
+    ).fetchall()
+    for table, column, comment in inherited:
+        runner.comment_columns(con, table, {column: comment})
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from pipelines import lake
+from pipelines.publish.audit import ACCESS_COLUMNS, audit_glob, audit_root
 from pipelines.publish.errors import InputError
 from pipelines.publish.reference import reference_path
 from schemas.contracts import ContractError, contract
@@ -39,6 +40,18 @@ REVIEW_QUEUE_COLUMNS = {
     "mention_id_l": "VARCHAR", "mention_id_r": "VARCHAR", "resident_id_l": "VARCHAR",
     "resident_id_r": "VARCHAR", "match_weight": "DOUBLE", "match_probability": "DOUBLE",
     "reason": "VARCHAR",
+}  # fmt: skip
+# The linkage stage's nightly audit of merges/splits/moves and retired resident ids
+# (matching/index.py).
+LINK_AUDIT_COLUMNS = {
+    "run_date": "DATE", "seq": "BIGINT", "action": "VARCHAR", "mention_id": "VARCHAR",
+    "resident_before": "VARCHAR", "resident_after": "VARCHAR", "reason": "VARCHAR",
+    "match_weight": "DOUBLE", "match_probability": "DOUBLE", "decision_id": "VARCHAR",
+    "model_version": "INTEGER",
+}  # fmt: skip
+RESIDENT_REDIRECT_COLUMNS = {
+    "retired_resident_id": "VARCHAR", "survivor_resident_id": "VARCHAR", "reason": "VARCHAR",
+    "retired_on": "DATE",
 }  # fmt: skip
 
 # Standardised event tables that feed archive.timeline (schemas/std/<table>.yaml).
@@ -73,7 +86,10 @@ def _typed(columns: Mapping[str, str], files_sql: str | None) -> str:
 
 def _parquet(files: Sequence[Path]) -> str:
     listed = ", ".join(sql_string(str(f)) for f in files)
-    return f"SELECT * FROM read_parquet([{listed}], union_by_name = true)"
+    # hive_partitioning off: the date= folder is already the load_date/run_date column
+    return (
+        f"SELECT * FROM read_parquet([{listed}], union_by_name = true, hive_partitioning = false)"
+    )
 
 
 @dataclass(frozen=True)
@@ -129,6 +145,21 @@ class LakeInputs:
         path = lake.mpi_path(self.data, self.day).with_name("review_queue.parquet")
         return _typed(REVIEW_QUEUE_COLUMNS, _parquet([path]) if path.exists() else None)
 
+    def access_audit(self) -> str:
+        """Every access-audit line written so far (wall-clock, not bounded by ``day``)."""
+        if not any(audit_root(self.data).glob("date=*/*.jsonl")):
+            return _typed(ACCESS_COLUMNS, None)
+        columns = (
+            "{"
+            + ", ".join(f"{sql_string(k)}: {sql_string(v)}" for k, v in ACCESS_COLUMNS.items())
+            + "}"
+        )
+        rows = (
+            f"SELECT * FROM read_json({sql_string(audit_glob(self.data))}, "
+            f"format = 'newline_delimited', hive_partitioning = false, columns = {columns})"
+        )
+        return _typed(ACCESS_COLUMNS, rows)
+
     def template_globals(self) -> dict[str, object]:
         """What a model template may use: ``{{ day }}``, ``{{ std('encounter') }}`` …"""
         return {
@@ -139,6 +170,8 @@ class LakeInputs:
             "reference": self.reference,
             "crosswalk": self.crosswalk,
             "review_queue": self.review_queue,
+            "access_audit": self.access_audit,
+            "daily_kinds": tuple(_DAILY),
             "event_tables": EVENT_TABLES,
         }
 
@@ -150,7 +183,20 @@ class LakeInputs:
 
 _DAILY: dict[str, tuple[Callable[[Path, date], Path], Mapping[str, str]]] = {
     "quality": (lake.quality_path, QUALITY_RESULT_COLUMNS),
+    # the quality checks run after linkage (quality/post_link.py), beside result.parquet
+    "quality_post_link": (
+        lambda data, day: lake.quality_path(data, day).with_name("post_link.parquet"),
+        QUALITY_RESULT_COLUMNS,
+    ),
     "load_log": (lake.load_log_path, LOAD_LOG_COLUMNS),
+    "link_audit": (
+        lambda data, day: lake.mpi_path(data, day).with_name("link_audit.parquet"),
+        LINK_AUDIT_COLUMNS,
+    ),
+    "resident_redirect": (
+        lambda data, day: lake.mpi_path(data, day).with_name("resident_redirect.parquet"),
+        RESIDENT_REDIRECT_COLUMNS,
+    ),
 }
 
 

@@ -11,6 +11,9 @@ the models it reads (comma-separated, may be empty)::
 The body is a Jinja template rendered in a sandbox with StrictUndefined; the only values it can
 insert are the ones ``LakeInputs.template_globals`` renders (quoted paths, date literals). The
 opening comment becomes the table's ``COMMENT ON TABLE`` so that the warehouse explains itself.
+Columns a model leaves without ``COMMENT ON COLUMN`` take their comment from the glossary
+``warehouse/columns.yaml`` (names used the same way in many models: ``resident_id``,
+``org_code`` …), so that every published column is described and each shared one only once.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import re
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import duckdb
+import yaml
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -33,6 +38,7 @@ from pipelines.publish.inputs import sql_string
 log = logging.getLogger(__name__)
 
 WAREHOUSE_DIR = Path(__file__).resolve().parents[2] / "warehouse"
+GLOSSARY = WAREHOUSE_DIR / "columns.yaml"
 _DEPENDS = re.compile(r"^--\s*depends:(.*)$")
 _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
@@ -141,5 +147,29 @@ def run_model(
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {model.schema}")
         con.execute(sql)
         con.execute(f"COMMENT ON TABLE {model.name} IS {sql_string(model.rule)}")
+        comment_columns(con, model.name, glossary())
     except duckdb.Error as exc:
         raise ModelError(model.name, str(exc).splitlines()[0]) from exc
+
+
+@cache
+def glossary(path: Path = GLOSSARY) -> dict[str, str]:
+    """Column name → comment for the names many models share (``warehouse/columns.yaml``)."""
+    if not path.exists():
+        return {}
+    return {str(k): str(v).strip() for k, v in yaml.safe_load(path.read_text("utf-8")).items()}
+
+
+def comment_columns(
+    con: duckdb.DuckDBPyConnection, table: str, comments: Mapping[str, str]
+) -> None:
+    """Comment the columns of ``table`` left uncommented that ``comments`` knows."""
+    schema, name = table.split(".", 1)
+    bare = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = ? AND table_name = ? AND comment IS NULL",
+        [schema, name],
+    ).fetchall()
+    for (column,) in bare:
+        if column in comments:
+            con.execute(f'COMMENT ON COLUMN {table}."{column}" IS {sql_string(comments[column])}')

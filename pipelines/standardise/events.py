@@ -3,7 +3,8 @@
 Each is built from its delivered dataset named in the contract's ``delivery.from``: the common
 columns (record_key, person_mention_id, event_time, arrived_at, lineage) are derived the same
 way for all, the clinical columns are copied by name and cast to the std type, and the few that
-need work (ICD-10 root, newborn mention, sex code) have a derivation below. Hospital deletions
+need work (ICD-10 root, newborn mention, sex code, CV08.50.001 vaccine) have a derivation
+below. Hospital deletions
 become tombstones (``is_deleted``) carrying the deleted row's key.
 """
 
@@ -24,6 +25,7 @@ from pipelines.standardise.tables import (
     mention_key,
     record_key,
 )
+from pipelines.standardise.vaccines import cv_vaccines
 from pipelines.standardise.values import standardise_sex
 from schemas.contracts import Contract, contract
 
@@ -48,6 +50,14 @@ def _newborn_mention_id(raw: pa.Table) -> pa.Array:
     return mention_key("mch", raw[ORG], "mch.delivery", raw["record_id"], "newborn")
 
 
+def _vaccine_cv_code(raw: pa.Table) -> pa.Array:
+    return cv_vaccines(raw["vaccine_code"], raw["vaccine_name"])[0]
+
+
+def _vaccine_cv_name(raw: pa.Table) -> pa.Array:
+    return cv_vaccines(raw["vaccine_code"], raw["vaccine_name"])[1]
+
+
 def _baby_sex(raw: pa.Table) -> pa.Array:
     return pa.array(standardise_sex(raw["baby_sex"].to_pandas()), pa.string(), from_pandas=True)
 
@@ -59,6 +69,8 @@ DERIVED: dict[str, Callable[[pa.Table], pa.Array]] = {
     "encounter_key": _encounter_key,
     "newborn_mention_id": _newborn_mention_id,
     "baby_sex": _baby_sex,
+    "vaccine_cv_code": _vaccine_cv_code,
+    "vaccine_cv_name": _vaccine_cv_name,
 }
 
 

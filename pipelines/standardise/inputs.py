@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipelines import lake
-from pipelines.extract.landing import LINEAGE
+from pipelines.extract.outcomes import LINEAGE
 from schemas.contracts import Contract
 
 log = logging.getLogger(__name__)
@@ -49,7 +49,7 @@ def read_raw(data: Path, contract: Contract, day: date, held: Held) -> pa.Table:
     parts = []
     for path in sorted(folder.glob("*.parquet")):
         org_code = path.stem
-        table = pq.read_table(path)
+        table = pq.ParquetFile(path).read()  # per file: lighter than read_table (a dataset)
         if held.holds(contract, org_code):
             held.skipped.append((contract.source, contract.name, org_code, table.num_rows))
             log.info(

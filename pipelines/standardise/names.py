@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 import opencc
 import pandas as pd
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 
 # Two-character surnames (复姓): a name starting with one of these splits after two characters.
 COMPOUND_SURNAMES = frozenset(
@@ -101,6 +101,7 @@ _PLACEHOLDERS = re.compile(
     re.IGNORECASE,
 )
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
+_LATIN_SEPARATORS = str.maketrans({",": " ", "，": " "})
 _MIDDLE_DOTS = str.maketrans({c: "·" for c in "•・‧∙⋅．."})
 _HAN = re.compile(r"[\u3400-\u9fff]")
 
@@ -111,6 +112,7 @@ class NameParts(NamedTuple):
     surname: str | None
     given_name: str | None
     name_is_placeholder: bool
+    name_pinyin_tone: str | None = None
 
 
 @cache
@@ -123,10 +125,20 @@ def clean_name(raw: str | None) -> str | None:
     if raw is None or (isinstance(raw, float) and pd.isna(raw)):
         return None
     text = unicodedata.normalize("NFKC", str(raw)).strip()
-    if _LATIN.match(text):
-        return " ".join(text.upper().split()) or None
+    latin = _latin(text)
+    if latin:
+        return " ".join(latin.upper().split()) or None
     text = "".join(text.split()).translate(_MIDDLE_DOTS)
     return _t2s().convert(text) or None
+
+
+def _latin(text: str) -> str | None:
+    """A Latin-script name without its accents (José → Jose, commas as spaces), else None."""
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text.translate(_LATIN_SEPARATORS))
+        if not unicodedata.combining(c)
+    ).strip()  # fmt: skip
+    return plain if _LATIN.match(plain) else None
 
 
 def is_placeholder(name: str | None) -> bool:
@@ -161,12 +173,38 @@ def to_pinyin(name: str | None) -> str | None:
     return " ".join(w for w in words if w.isalnum()) or None
 
 
+def to_pinyin_tone(name: str | None) -> str | None:
+    """Pinyin with tone numbers (``shan4 tian2 fang1``), the surname read as a surname; a
+    comparison key that tells 王伟 (wang2 wei3) from 汪薇 (wang1 wei1)."""
+    if not name:
+        return None
+    if _LATIN.match(name):
+        return " ".join(name.lower().split())
+    syllables = lazy_pinyin(name, style=Style.TONE3, neutral_tone_with_five=True)
+    surname, _ = split_name(name)
+    if surname in SURNAME_PINYIN:
+        syllables[: len(surname)] = _surname_tones(surname)
+    words = " ".join(syllables).replace("·", " ").lower().split()
+    return " ".join(w for w in words if w.isalnum()) or None
+
+
+@cache
+def _surname_tones(surname: str) -> list[str]:
+    """The toned reading of each surname character that matches the surname table."""
+    wanted = SURNAME_PINYIN[surname].split()
+    readings = pinyin(surname, style=Style.TONE3, heteronym=True, neutral_tone_with_five=True)
+    return [
+        next((r for r in options if r.rstrip("012345") == want), options[0])
+        for options, want in zip(readings, wanted, strict=True)
+    ]
+
+
 def standardise_name(raw: str | None) -> NameParts:
     name = clean_name(raw)
     if is_placeholder(name):
-        return NameParts(None, None, None, None, True)
+        return NameParts(None, None, None, None, True, None)
     surname, given = split_name(name)
-    return NameParts(name, to_pinyin(name), surname, given, False)
+    return NameParts(name, to_pinyin(name), surname, given, False, to_pinyin_tone(name))
 
 
 def standardise_names(names: pd.Series) -> pd.DataFrame:

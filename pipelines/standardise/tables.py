@@ -5,7 +5,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.extract.landing import LINEAGE as LINEAGE_SCHEMA
+from pipelines.extract.outcomes import LINEAGE as LINEAGE_SCHEMA
 from schemas.contracts import Contract
 
 ARRIVAL_COLUMNS = ("updated_at", "exported_at")  # when a row reached the platform, per source

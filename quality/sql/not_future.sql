@@ -1,11 +1,7 @@
 -- not_future: a date or time cannot lie after the night the delivery was made for. The bound
 -- is the end of the logical date plus a grace period (exports may run after midnight); it
 -- deliberately ignores the wall clock so that rerunning an old night gives the same answer.
-SELECT org_code,
-       count(value) AS checked,
-       count(*) FILTER (WHERE value > {{ bound }}) AS failed
-FROM (
-    SELECT {{ org }} AS org_code, {{ value }} AS value
-    FROM {{ table }}
-)
-GROUP BY org_code
+SELECT {{ org }} AS org_code, {{ key }} AS record_key,
+       ({{ value }}) IS NOT NULL AS checked,
+       ({{ value }}) > {{ bound }} AS failed
+FROM {{ table }}

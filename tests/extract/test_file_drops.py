@@ -98,6 +98,23 @@ def _not_in_manifest(s: Path) -> None:
     (s / "vaccination" / D / "_manifest.json").write_text('{"date": "x", "files": []}')
 
 
+def _duplicated_column(s: Path) -> None:
+    text = fx.csv_text([fx.delivery()])
+    header, row = text.splitlines()
+    fx.write_drop(s / "mch" / D / "M001", {
+        "delivery.csv": f"{header},record_id\n{row},DL1\n".encode(),
+        "child_checkup.csv": fx.csv_text([fx.child_checkup()]).encode(),
+    })  # fmt: skip
+
+
+def _no_manifest(s: Path) -> None:
+    (s / "vaccination" / D / "_manifest.json").unlink()
+
+
+def _broken_manifest(s: Path) -> None:
+    (s / "vaccination" / D / "_manifest.json").write_text('{"files": [{"nam', encoding="utf-8")
+
+
 def _not_gbk(s: Path) -> None:
     fx.write_drop(s / "checkup" / D, {"C001.csv": b"\xff\xfe\xff" + "体检编号\n".encode()})
 
@@ -125,6 +142,9 @@ NEGATIVE = [
     ),
     (_not_in_manifest, "vaccination", "dose", "V001", "incomplete", "not listed in the manifest"),
     (_not_gbk, "checkup", "visit", "C001", "drift", "not gbk text"),
+    (_duplicated_column, "mch", "delivery", "M001", "drift", "duplicated columns ['record_id']"),
+    (_no_manifest, "vaccination", "dose", "V001", "incomplete", "no _manifest.json"),
+    (_broken_manifest, "vaccination", "dose", "V001", "incomplete", "unreadable _manifest.json"),
 ]
 
 
@@ -141,9 +161,22 @@ def test_a_bad_delivery_stops_only_itself(
     assert entry["rows_accepted"] == 0
     assert not (lake.raw_dir(data, source, dataset, DAY) / f"{org}.parquet").exists()
     # the rest of the night is loaded as usual
-    assert log.loc[("delivery", "M001"), "status"] == "loaded"
+    assert f"{source}/{D}/" in entry["message"]  # the message names the file
+    assert log.loc[("child_checkup", "M001"), "status"] == "loaded"
     assert log.loc[("patient", "H001"), "status"] == "loaded"
     assert (log["rows_delivered"] == log["rows_accepted"] + log["rows_quarantined"]).all()
+
+
+def test_an_undecodable_file_keeps_its_lines_in_quarantine(city: tuple[Path, Path]) -> None:
+    sources, data = city
+    body = fx.csv_text([fx.checkup(), fx.checkup(体检编号="T2")]).encode("gbk")
+    body = body.replace("陈建国".encode("gbk"), b"\xff\xff", 1)  # bytes no GBK text has
+    fx.write_drop(sources / "checkup" / D, {"C001.csv": body})
+    extract_date(sources, data, DAY)
+    entry = _log(data).loc[("visit", "C001")]
+    # two data lines, both quarantined whole with the reason; nothing loaded
+    assert (entry["status"], entry["rows_delivered"], entry["rows_quarantined"]) == ("drift", 2, 2)
+    assert _quarantine(data, "checkup", "visit", "C001")["line"].tolist() == [2, 3]
 
 
 def test_a_stopped_file_keeps_its_rows_in_quarantine(city: tuple[Path, Path]) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from pipelines import lake
 from pipelines.extract import extract_date
@@ -88,3 +90,47 @@ def test_extract_never_writes_to_the_front_end(tmp_path: Path) -> None:
     before = db.read_bytes()
     extract_date(sources, data, DAY)
     assert db.read_bytes() == before and not Path(f"{db}-journal").exists()
+
+
+def _front_end(sources: Path, patient_row: dict | None, drop_table: bool = False) -> None:
+    fx.write_reference(sources)
+    db = sources / "hospital" / "H001" / "frontend.sqlite"
+    fx.write_frontend(db, {"patient": [patient_row]} if patient_row else {})
+    if drop_table:
+        with sqlite3.connect(db) as con:
+            con.execute("DROP TABLE patient")
+
+
+def _renamed(row: dict) -> dict:
+    row = dict(row)
+    row["mobile"] = row.pop("phone")
+    return row
+
+
+def _without(row: dict, column: str) -> dict:
+    return {k: v for k, v in row.items() if k != column}
+
+
+# Drift in a front-end table, as a table: (patient row written, table dropped?, words expected).
+DRIFT = [
+    ("extra column", fx.patient(ward="3F"), False, "unexpected columns ['ward']"),
+    ("renamed column", _renamed(fx.patient()), False, "renamed? 'phone' → 'mobile'"),
+    ("missing column", _without(fx.patient(), "address"), False, "missing columns ['address']"),
+    ("no change time", _without(fx.patient(), "updated_at"), False,
+     "missing columns ['updated_at']"),
+    ("no table", None, True, "front-end database has no table 'patient'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "row", "drop", "words"), DRIFT, ids=[d[0] for d in DRIFT])
+def test_drift_in_a_front_end_table_stops_that_table(
+    tmp_path: Path, case: str, row: dict | None, drop: bool, words: str
+) -> None:
+    sources, data = tmp_path / "s", tmp_path / "d"
+    _front_end(sources, row, drop)
+    extract_date(sources, data, DAY)
+    log = _log(data)
+    entry = log.loc[("patient", "H001")]
+    assert entry["status"] == "drift" and words in entry["message"]
+    assert entry["message"].startswith("hospital/H001/frontend.sqlite#patient: ")  # names the table
+    assert log.loc[("encounter", "H001"), "status"] == "empty"  # the other tables go on

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipelines import lake
 from pipelines.extract import extract_date
+from pipelines.extract import run as run_module
 from tests.extract import fixtures as fx
 from tests.extract.fixtures import DAY
 
@@ -35,3 +38,27 @@ def test_a_rerun_removes_what_the_date_no_longer_has(tmp_path: Path) -> None:
     (sources / "checkup" / DAY.isoformat() / "_manifest.json").unlink()
     extract_date(sources, data, DAY)
     assert not checkup.exists()
+
+
+def test_a_crash_mid_write_leaves_the_previous_night_readable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sources, data = fx.tiny_city(tmp_path / "s"), tmp_path / "d"
+    extract_date(sources, data, DAY)
+    before = _files(data)
+    fx.write_drop(sources / "vaccination" / DAY.isoformat(),
+                  {"V001.jsonl": fx.jsonl_text([fx.dose(dose_no=3)]).encode()})  # fmt: skip
+    calls = []
+
+    def crash_on_second_file(table: object, path: object, **kwargs: object) -> None:
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        real(table, path, **kwargs)
+
+    real = run_module.pq.write_table
+    monkeypatch.setattr(run_module.pq, "write_table", crash_on_second_file)
+    with pytest.raises(OSError, match="disk full"):
+        extract_date(sources, data, DAY, reload=True)
+    assert _files(data) == before  # every partition and the load log as the first run left them
+    assert not [p for p in (data / "lake").iterdir() if p.name.startswith(".")]

@@ -14,21 +14,36 @@ import pandas as pd
 from pypinyin import lazy_pinyin
 
 from matching.features import build_features
-from matching.inference import comparison_levels, score_pairs
+from matching.inference import comparison_levels, score_new
 from matching.model import load_model
 
 _DEFAULTS: dict[str, Any] = {
-    "source": "hospital", "org_code": "H01", "dataset": "hospital.patient", "role": "patient",
-    "id_no": None, "name": None, "sex_code": None, "birth_date": None, "phone": None,
-    "district_code": None, "mother_id_no": None, "event_date": date(2024, 3, 1),
-    "surname": None, "given_name": None, "id_birth_date": None, "id_sex_code": None,
+    "source": "hospital",
+    "org_code": "H01",
+    "dataset": "hospital.patient",
+    "role": "patient",
+    "id_no": None,
+    "name": None,
+    "sex_code": None,
+    "birth_date": None,
+    "phone": None,
+    "district_code": None,
+    "address": None,
+    "mother_id_no": None,
+    "event_date": date(2024, 3, 1),
+    "load_date": date(2024, 3, 1),
+    "surname": None,
+    "given_name": None,
+    "id_birth_date": None,
+    "id_sex_code": None,
 }
 
 
 def mention(record_id: str = "1", **fields: Any) -> dict[str, Any]:
     row = {**_DEFAULTS, **fields, "record_id": record_id}
     row["mention_id"] = ":".join(
-        str(row[k]) for k in ("source", "org_code", "dataset", "record_id", "role"))
+        str(row[k]) for k in ("source", "org_code", "dataset", "record_id", "role")
+    )
     row["name_pinyin"] = " ".join(lazy_pinyin(row["name"])) if row["name"] else None
     return row
 
@@ -45,12 +60,14 @@ def levels_of(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[s
         b = mention(f"p{i:03d}b", **_fields(b))
         rows += [a, b]
         keys.append(tuple(sorted((a["mention_id"], b["mention_id"]))))
-    settings = {**load_model().settings,
-                "blocking_rules_to_generate_predictions": [{"blocking_rule": "1 = 1"}]}
+    settings = {
+        **load_model().settings,
+        "blocking_rules_to_generate_predictions": [{"blocking_rule": "1 = 1"}],
+    }
     con = duckdb.connect()
     con.register("m", frame(*rows))
     build_features(con, "m")
-    score_pairs(con, settings)
+    score_new(con, settings, new="mention_features", index=None)
     scored = con.sql("SELECT * FROM scored_pairs").df().set_index(["unique_id_l", "unique_id_r"])
     names = comparison_levels(settings)
     return [{c: names[c][int(scored.loc[key, f"gamma_{c}"])] for c in names} for key in keys]

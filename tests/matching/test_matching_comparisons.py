@@ -12,10 +12,21 @@ from pipelines import idno
 ID = "11010519491231002X"  # valid (STANDARDS.md example): address 110105, born 1949-12-31, seq 002
 MOTHER = idno.make("320505", date(1992, 6, 1), 22)
 BORN = date(2024, 2, 1)
-NEWBORN = {"source": "mch", "org_code": "M01", "dataset": "mch.delivery", "role": "newborn",
-           "mother_id_no": MOTHER, "birth_date": BORN}
-CHILD = {"source": "mch", "dataset": "mch.child_checkup", "role": "child",
-         "mother_id_no": MOTHER, "birth_date": BORN}
+NEWBORN = {
+    "source": "mch",
+    "org_code": "M01",
+    "dataset": "mch.delivery",
+    "role": "newborn",
+    "mother_id_no": MOTHER,
+    "birth_date": BORN,
+}
+CHILD = {
+    "source": "mch",
+    "dataset": "mch.child_checkup",
+    "role": "child",
+    "mother_id_no": MOTHER,
+    "birth_date": BORN,
+}
 
 # (field, left mention, right mention, expected level of that field)
 CASES = [
@@ -30,14 +41,35 @@ CASES = [
     # only the check character mistyped: the 17-digit bodies agree
     ("id_no", {"id_no": ID}, {"id_no": "110105194912310021"}, "one character mistyped"),
     # a twin: same address and birth, sequence 004 with its own valid check character
-    ("id_no", {"id_no": ID}, {"id_no": idno.make("110105", date(1949, 12, 31), 4)},
-     "same address and birth, other sequence"),
+    (
+        "id_no",
+        {"id_no": ID},
+        {"id_no": idno.make("110105", date(1949, 12, 31), 4)},
+        "same address and birth, other sequence",
+    ),
     # two VALID numbers one sequence digit apart are two people, never a typo
-    ("id_no", {"id_no": idno.make("320505", date(2020, 5, 1), 2)},
-     {"id_no": idno.make("320505", date(2020, 5, 1), 3)},
-     "same address and birth, other sequence"),
-    ("id_no", {"id_no": ID}, {"id_no": idno.make("320505", date(1980, 1, 2), 11)},
-     "All other comparisons"),
+    (
+        "id_no",
+        {"id_no": idno.make("320505", date(2020, 5, 1), 2)},
+        {"id_no": idno.make("320505", date(2020, 5, 1), 3)},
+        "same address and birth, other sequence",
+    ),
+    (
+        "id_no",
+        {"id_no": ID},
+        {"id_no": idno.make("320505", date(1980, 1, 2), 11)},
+        "All other comparisons",
+    ),
+    # address code typed wrong in two digits (check copied, so invalid): birth 19491231 and
+    # the female sequence parity still agree
+    ("id_no", {"id_no": ID}, {"id_no": "32010519491231002X"}, "birth date and sex parts agree"),
+    # two VALID numbers with the same birth and sex parts are namesakes, never that level
+    (
+        "id_no",
+        {"id_no": ID},
+        {"id_no": idno.make("320505", date(1949, 12, 31), 22)},
+        "All other comparisons",
+    ),
     ("id_no", {"id_no": ID}, {}, "null"),
     # a newborn recorded under its mother's number: the number is not the baby's
     ("id_no", {"id_no": MOTHER, "role": "mother"}, {**NEWBORN, "id_no": MOTHER}, "null"),
@@ -54,21 +86,41 @@ CASES = [
     # --- birth date ----------------------------------------------------------------------
     ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 3, 12)}, "exact"),
     # month 03 and day 12 swapped
-    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 12, 3)},
-     "month and day swapped"),
+    (
+        "birth_date",
+        {"birth_date": date(1985, 3, 12)},
+        {"birth_date": date(1985, 12, 3)},
+        "month and day swapped",
+    ),
     # 19850312 vs 19850317: one digit
-    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 3, 17)},
-     "one digit or one day off"),
+    (
+        "birth_date",
+        {"birth_date": date(1985, 3, 12)},
+        {"birth_date": date(1985, 3, 17)},
+        "one digit or one day off",
+    ),
     # 19850228 vs 19850301: four digits differ, but one day apart
-    ("birth_date", {"birth_date": date(1985, 2, 28)}, {"birth_date": date(1985, 3, 1)},
-     "one digit or one day off"),
-    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 7, 1)},
-     "same year"),
-    ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1990, 1, 1)},
-     "All other comparisons"),
+    (
+        "birth_date",
+        {"birth_date": date(1985, 2, 28)},
+        {"birth_date": date(1985, 3, 1)},
+        "one digit or one day off",
+    ),
+    (
+        "birth_date",
+        {"birth_date": date(1985, 3, 12)},
+        {"birth_date": date(1985, 7, 1)},
+        "same year",
+    ),
+    (
+        "birth_date",
+        {"birth_date": date(1985, 3, 12)},
+        {"birth_date": date(1990, 1, 1)},
+        "All other comparisons",
+    ),
     # a default date is a placeholder (stop list), not a birth date
     ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1900, 1, 1)}, "null"),
-    # --- sex, phone, district ------------------------------------------------------------
+    # --- sex, phone ------------------------------------------------------------------
     ("sex", {"sex_code": "1"}, {"sex_code": "1"}, "exact"),
     ("sex", {"sex_code": "1"}, {"sex_code": "2"}, "All other comparisons"),
     # 9 (未说明的性别) is unknown, not a conflict
@@ -79,19 +131,79 @@ CASES = [
     # prefix 139 mistyped as 138: the last 8 digits agree
     ("phone", {"phone": "13912345678"}, {"phone": "13812345678"}, "last 8 digits"),
     ("phone", {"phone": "13912345678"}, {"phone": "13912345679"}, "All other comparisons"),
-    ("district", {"district_code": "320505"}, {"district_code": "320506"},
-     "All other comparisons"),
+    # --- address (character bigrams; DuckDB string distances count bytes) ------------------
+    # the same flat written with and without province and city: same bigrams from 吴中区 on
+    (
+        "address",
+        {"address": "江苏省苏州市吴中区长江路12号3幢101室", "district_code": "320506"},
+        {"address": "吴中区长江路12号3幢101室", "district_code": "320506"},
+        "same address",
+    ),
+    # another flat in the same building: 12 of the 14 bigrams of the shorter one shared
+    (
+        "address",
+        {"address": "吴中区长江路12号3幢101室"},
+        {"address": "吴中区长江路12号3幢102室"},
+        "similar address",
+    ),
+    (
+        "address",
+        {"address": "吴中区长江路12号3幢101室", "district_code": "320506"},
+        {"address": "吴中区东吴北路8号", "district_code": "320506"},
+        "same district",
+    ),
+    (
+        "address",
+        {"address": "吴中区长江路12号3幢101室", "district_code": "320506"},
+        {"address": "姑苏区十全街857号", "district_code": "320508"},
+        "All other comparisons",
+    ),
+    ("address", {"address": "吴中区长江路12号3幢101室"}, {}, "null"),
     # --- mother --------------------------------------------------------------------------
     # two rows of one delivery register, same mother and day: two babies, pinned apart
     ("mother", NEWBORN, NEWBORN, "same mother, two babies of one delivery register"),
-    ("mother", NEWBORN, {**NEWBORN, "source": "vaccination", "org_code": "V01",
-                         "dataset": "vaccination.dose", "role": "recipient"}, "exact"),
+    (
+        "mother",
+        NEWBORN,
+        {
+            **NEWBORN,
+            "source": "vaccination",
+            "org_code": "V01",
+            "dataset": "vaccination.dose",
+            "role": "recipient",
+        },
+        "exact",
+    ),
     # "li ming" vs "li hua": pinyin 3 edits apart, no given character shared: twins
-    ("mother", {**CHILD, "org_code": "M01", "name": "李明"},
-     {**CHILD, "org_code": "M02", "name": "李华"}, "same mother and birth, other name"),
+    (
+        "mother",
+        {**CHILD, "org_code": "M01", "name": "李明"},
+        {**CHILD, "org_code": "M02", "name": "李华"},
+        "same mother and birth, other name",
+    ),
     # homophone names of one child are not twins
-    ("mother", {**CHILD, "org_code": "M01", "name": "李明"},
-     {**CHILD, "org_code": "M02", "name": "李铭"}, "exact"),
+    (
+        "mother",
+        {**CHILD, "org_code": "M01", "name": "李明"},
+        {**CHILD, "org_code": "M02", "name": "李铭"},
+        "exact",
+    ),
+    # the mother's number with two adjacent digits swapped
+    (
+        "mother",
+        {**CHILD, "org_code": "M01", "name": "李明"},
+        {
+            **CHILD,
+            "org_code": "M02",
+            "name": "李明",
+            "mother_id_no": MOTHER[:8] + MOTHER[9] + MOTHER[8] + MOTHER[10:],
+        },
+        "one character mistyped",
+    ),
+    # a hospital patient aged three recorded under the mother's number: that number is the
+    # mother's, not the child's
+    ("mother", {"id_no": MOTHER, "birth_date": date(2021, 1, 17)}, CHILD, "exact"),
+    ("id_no", {"id_no": MOTHER, "birth_date": date(2021, 1, 17)}, {"id_no": MOTHER}, "null"),
     # an adult patient's mother is never compared
     ("mother", {"mother_id_no": MOTHER}, {"mother_id_no": MOTHER}, "null"),
 ]

@@ -11,10 +11,12 @@ from matching.evaluation import pairwise_metrics
 def test_pairwise_metrics_from_cluster_sizes() -> None:
     # truth: person A has m1 m2 m3, person B has m4 m5
     # predicted: R1 = {m1, m2}, R2 = {m3, m4, m5}
-    frame = pd.DataFrame({
-        "resident_id": ["R1", "R1", "R2", "R2", "R2"],
-        "person_id": ["A", "A", "A", "B", "B"],
-    })
+    frame = pd.DataFrame(
+        {
+            "resident_id": ["R1", "R1", "R2", "R2", "R2"],
+            "person_id": ["A", "A", "A", "B", "B"],
+        }
+    )
     got = pairwise_metrics(frame, "resident_id")
     # true pairs: C(3,2) + C(2,2) = 3 + 1 = 4; predicted: C(2,2) + C(3,2) = 1 + 3 = 4
     # true positives: cells (R1,A)=2 → 1, (R2,A)=1 → 0, (R2,B)=2 → 1: 2

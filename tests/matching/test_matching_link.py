@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 from matching_pairs import mention
 
-from matching import evaluate, link_date
-from matching.link import changes_path, review_queue_path
+from matching import evaluate, index, link_date
 from matching.synthetic import complete_mentions, synthetic_mentions, write_std, write_truth
 from pipelines import idno, lake
 
@@ -24,8 +23,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, pd.DataF
     write_std(mentions, root / "data")
     write_truth(mentions, root / "sources")
     link_date(root / "data", D1)
-    link_date(root / "data", D2)
-    return root / "sources", root / "data", mentions
+    summary = link_date(root / "data", D2)
+    return root / "sources", root / "data", mentions, summary
 
 
 def _links(data: Path, day: date) -> pd.DataFrame:
@@ -33,7 +32,7 @@ def _links(data: Path, day: date) -> pd.DataFrame:
 
 
 def test_one_row_per_current_mention(city) -> None:
-    _, data, mentions = city
+    _, data, mentions, _ = city
     night1, night2 = _links(data, D1), _links(data, D2)
     assert len(night1) == (mentions["load_date"] == D1).sum()
     assert sorted(night2.index) == sorted(mentions["mention_id"])
@@ -42,37 +41,59 @@ def test_one_row_per_current_mention(city) -> None:
 
 
 def test_resident_ids_persist_across_nights(city) -> None:
-    _, data, _ = city
+    _, data, _, _ = city
     night1, night2 = _links(data, D1), _links(data, D2)
     both = night1.merge(night2, left_index=True, right_index=True, suffixes=("_1", "_2"))
-    kept = (both["resident_id_1"] == both["resident_id_2"]).mean()
-    # only merges and splits may move a mention; on this city nearly all keep their id
-    assert kept > 0.97
+    # no reviewer decided and no record was corrected: not one night-1 mention moved
+    assert len(both) == len(night1)
+    assert (both["resident_id_1"] == both["resident_id_2"]).all()
     # new residents continue the counter instead of reusing a night-1 id
     fresh = set(night2["resident_id"]) - set(night1["resident_id"])
     assert min(fresh) > max(night1["resident_id"])
 
 
+def test_the_second_night_scores_only_its_new_mentions(city) -> None:
+    _, data, mentions, summary = city
+    night2 = int((mentions["load_date"] == D2).sum())
+    assert summary.new_mentions == night2 and summary.removed_mentions == 0
+    # only index mentions sharing a blocking key with a new one are read in full
+    assert 0 < summary.index_candidates < len(_links(data, D1))
+    # candidate pairs are counted before predicting: an upper bound of the scored pairs
+    assert sum(summary.candidate_pairs.values()) >= summary.scored_pairs > 0
+    # features are stored once per mention version: night 2 holds night 2's mentions only
+    features = pd.read_parquet(index.night_path(data, D2, index.FEATURES))
+    assert len(features) == night2
+
+
 def test_rerunning_a_night_is_byte_identical(city) -> None:
-    _, data, _ = city
-    outputs = [lake.mpi_path(data, D2), review_queue_path(data, D2), changes_path(data, D2)]
+    _, data, _, _ = city
+    names = (index.CROSSWALK, index.QUEUE, index.AUDIT, index.REDIRECT, index.FEATURES)
+    outputs = [index.night_path(data, D2, name) for name in names]
     before = [p.read_bytes() for p in outputs]
     summary = link_date(data, D2)
     assert [p.read_bytes() for p in outputs] == before
     assert summary.mentions == len(_links(data, D2))
-    assert sum(summary.candidate_pairs.values()) >= summary.scored_pairs > 0
 
 
 def test_review_queue_carries_levels_not_identities(city) -> None:
-    _, data, _ = city
-    queue = pd.read_parquet(review_queue_path(data, D2))
-    assert {"mention_id_l", "mention_id_r", "match_weight", "id_no_level", "name_level"} <= set(
-        queue.columns)
+    _, data, _, _ = city
+    queue = pd.read_parquet(index.night_path(data, D2, index.QUEUE))
+    assert {
+        "pair_id",
+        "mention_id_l",
+        "mention_id_r",
+        "match_weight",
+        "id_no_level",
+        "name_level",
+        "queued_on",
+    } <= set(queue.columns)
     assert not {"name", "id_no", "phone"} & set(queue.columns)
+    # every queued pair sits across two residents
+    assert (queue["resident_id_l"] != queue["resident_id_r"]).all()
 
 
 def test_linkage_beats_the_id_only_index(city) -> None:
-    sources, data, _ = city
+    sources, data, _, _ = city
     report = evaluate(sources, data)
     linked, baseline = report["overall"], report["id_only_baseline"]
     assert report["crosswalk_date"] == D2.isoformat()
@@ -90,18 +111,38 @@ def test_twins_stay_apart(tmp_path: Path) -> None:
     # sharing surname and 子, the family phone; each seen at a hospital (with ID), a child
     # checkup (name, no ID) and the delivery register (no name, no ID).
     born, mother = date(2023, 5, 1), idno.make("320505", date(1992, 6, 1), 22)
-    twins = {"T1": ("张子涵", idno.make("320505", born, 1)),
-             "T2": ("张子轩", idno.make("320505", born, 3))}
+    twins = {
+        "T1": ("张子涵", idno.make("320505", born, 1)),
+        "T2": ("张子轩", idno.make("320505", born, 3)),
+    }
     rows = []
     for n, (person, (name, id_no)) in enumerate(twins.items()):
-        common = {"sex_code": "1", "birth_date": born, "mother_id_no": mother,
-                  "phone": "13912345678", "person_id": person}
+        common = {
+            "sex_code": "1",
+            "birth_date": born,
+            "mother_id_no": mother,
+            "phone": "13912345678",
+            "person_id": person,
+        }
         rows += [
             mention(f"h{n}", name=name, id_no=id_no, role="patient", **common),
-            mention(f"c{n}", source="mch", org_code="M01", dataset="mch.child_checkup",
-                    role="child", name=name, **common),
-            mention(f"d{n}", source="mch", org_code="M01", dataset="mch.delivery",
-                    role="newborn", **common),
+            mention(
+                f"c{n}",
+                source="mch",
+                org_code="M01",
+                dataset="mch.child_checkup",
+                role="child",
+                name=name,
+                **common,
+            ),
+            mention(
+                f"d{n}",
+                source="mch",
+                org_code="M01",
+                dataset="mch.delivery",
+                role="newborn",
+                **common,
+            ),
         ]
     background = synthetic_mentions(150, seed=5, start=D1)
     family = complete_mentions(pd.DataFrame(rows).assign(load_date=D1))

@@ -1,4 +1,4 @@
-"""Persistent resident ids: kept by maximum overlap, new ones from the stored counter."""
+"""Persistent resident ids: attaching new mentions, reviewer merges, retirements."""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ import pyarrow.parquet as pq
 
 from matching.registry import (
     COUNTER_KEY,
-    Previous,
-    assign_resident_ids,
+    Ledger,
+    attach,
     format_resident_id,
-    read_previous,
+    merge,
+    read_counter,
+    retire_emptied,
 )
 
-R1, R2, R3, R9 = (format_resident_id(n) for n in (1, 2, 3, 9))
-
-
-def _previous(links: dict[str, str], counter: int) -> Previous:
-    return Previous(pd.DataFrame({"mention_id": list(links), "resident_id": list(links.values())}),
-                    counter)
+R1, R2, R3, R4 = (format_resident_id(n) for n in (1, 2, 3, 4))
 
 
 def _clusters(groups: list[list[str]]) -> pd.DataFrame:
@@ -27,52 +24,130 @@ def _clusters(groups: list[list[str]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["unique_id", "cluster_key"])
 
 
-def _ids(result: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(result["unique_id"], result["resident_id"], strict=True))
+def _candidates(*rows: tuple[str, str, float, bool]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["cluster_key", "resident_id", "weight", "usable"])
+    return frame.assign(probability=0.99)
 
 
-def test_first_night_allocates_in_sorted_cluster_order() -> None:
-    # clusters keyed "a" and "c": "a" sorts first and gets R1
-    out, counter = assign_resident_ids(_clusters([["c", "d"], ["a"]]), _previous({}, 0))
-    assert _ids(out) == {"a": R1, "c": R2, "d": R2}
-    assert counter == 2
+def _ids(out: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(out["unique_id"], out["resident_id"], strict=True))
 
 
-def test_merge_keeps_the_id_with_most_mentions_and_retires_the_other() -> None:
-    # last night m1, m2 → R1 and m3 → R2; tonight one cluster holds all three:
-    # overlap with R1 is 2, with R2 is 1 → R1 kept, R2 retired; m4 alone → next id R3
-    prev = _previous({"m1": R1, "m2": R1, "m3": R2}, counter=2)
-    out, counter = assign_resident_ids(_clusters([["m1", "m2", "m3"], ["m4"]]), prev)
-    assert _ids(out) == {"m1": R1, "m2": R1, "m3": R1, "m4": R3}
-    assert counter == 3
+def _links(pairs: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"mention_id": list(pairs), "resident_id": list(pairs.values()), "assigned_by": "auto"}
+    )
 
 
-def test_split_gives_the_old_id_to_one_side_only() -> None:
-    # R1 held m1, m2; tonight {m1} and {m2, m5}: overlap 1 each, the tie goes to the
-    # smaller cluster key "m1"; {m2, m5} gets a fresh id after the counter (9 → R...10)
-    prev = _previous({"m1": R1, "m2": R1}, counter=9)
-    out, counter = assign_resident_ids(_clusters([["m1"], ["m2", "m5"]]), prev)
-    assert _ids(out) == {"m1": R1, "m2": format_resident_id(10), "m5": format_resident_id(10)}
-    assert counter == 10
+def test_new_clusters_get_fresh_ids_in_sorted_order() -> None:
+    # no existing resident: clusters "a" and "c" get R3, R4 after the counter (2)
+    out, counter = attach(_clusters([["c", "d"], ["a"]]), _candidates(), counter=2)
+    assert _ids(out) == {"a": R3, "c": R4, "d": R4}
+    assert counter == 4 and not out["bridged"].any()
 
 
-def test_loser_of_a_contest_takes_its_second_best_id() -> None:
-    # cluster A = {a1, a2, b1} overlaps R1 twice, R2 once; cluster B = {a3, b2, b3} overlaps
-    # R1 once and R2 twice → A keeps R1, B keeps R2, no new id
-    prev = _previous({"a1": R1, "a2": R1, "a3": R1, "b1": R2, "b2": R2, "b3": R2}, counter=2)
-    out, counter = assign_resident_ids(
-        _clusters([["a1", "a2", "b1"], ["a3", "b2", "b3"]]), prev)
-    assert set(_ids(out).values()) == {R1, R2}
-    assert _ids(out)["b1"] == R1 and _ids(out)["b2"] == R2
-    assert counter == 2
+def test_a_cluster_joins_the_one_resident_it_links_to() -> None:
+    out, counter = attach(_clusters([["n1", "n2"]]), _candidates(("n1", R1, 12.0, True)), 2)
+    assert _ids(out) == {"n1": R1, "n2": R1}
+    assert counter == 2 and out["match_weight"].tolist() == [12.0, 12.0]
+
+
+def test_a_bridging_cluster_joins_the_strongest_and_is_flagged() -> None:
+    # n1 links to R1 (weight 10) and R2 (weight 15): joins R2, never merges R1 into it
+    out, _ = attach(
+        _clusters([["n1"]]), _candidates(("n1", R1, 10.0, True), ("n1", R2, 15.0, True)), 2
+    )
+    assert _ids(out) == {"n1": R2} and out["bridged"].all()
+
+
+def test_a_forbidden_resident_is_not_joined() -> None:
+    # twin: n1 links to R1 but a pinned different-person pair forbids it → a new resident
+    out, counter = attach(_clusters([["n1"]]), _candidates(("n1", R1, 20.0, False)), 2)
+    assert _ids(out) == {"n1": R3} and counter == 3
+
+
+def test_merge_keeps_the_larger_resident_and_retires_the_other() -> None:
+    # R1 = {m1, m2}, R2 = {m3}: a reviewer matches m2 ~ m3 → m3 moves to R1, R2 retired
+    links = _links({"m1": R1, "m2": R1, "m3": R2, "m4": R3})
+    pairs = pd.DataFrame(
+        {
+            "mention_id_l": ["m2"],
+            "mention_id_r": ["m3"],
+            "decision_id": ["f:2"],
+            "match_weight": [5.0],
+        }
+    )
+    ledger = Ledger()
+    out = merge(links, pairs, ledger, blocked=set())
+    assert dict(zip(out["mention_id"], out["resident_id"], strict=True)) == {
+        "m1": R1,
+        "m2": R1,
+        "m3": R1,
+        "m4": R3,
+    }
+    assert out.loc[out["mention_id"] == "m3", "assigned_by"].item() == "manual"
+    assert ledger.redirects == [
+        {
+            "retired_resident_id": R2,
+            "survivor_resident_id": R1,
+            "reason": f"merged into {R1}: reviewer decision: match",
+        }
+    ]
+    actions = [
+        (a["action"], a["mention_id"], a["resident_before"], a["resident_after"])
+        for a in ledger.audit
+    ]
+    assert actions == [("merge", "m3", R2, R1), ("retire", None, R2, R1)]
+
+
+def test_merge_is_skipped_when_a_non_match_would_end_up_together() -> None:
+    # m1 ~ m3 decided match, but m2 (with m1 in R1) and m3 were decided non-match
+    links = _links({"m1": R1, "m2": R1, "m3": R2})
+    pairs = pd.DataFrame(
+        {
+            "mention_id_l": ["m1"],
+            "mention_id_r": ["m3"],
+            "decision_id": ["f:2"],
+            "match_weight": [None],
+        }
+    )
+    ledger = Ledger()
+    out = merge(links, pairs, ledger, blocked={frozenset(("m2", "m3"))})
+    assert out["resident_id"].tolist() == [R1, R1, R2] and ledger.audit == []
+
+
+def test_an_honoured_decision_changes_nothing() -> None:
+    links = _links({"m1": R1, "m2": R1})
+    pairs = pd.DataFrame(
+        {
+            "mention_id_l": ["m1"],
+            "mention_id_r": ["m2"],
+            "decision_id": ["f:2"],
+            "match_weight": [None],
+        }
+    )
+    ledger = Ledger()
+    assert merge(links, pairs, ledger, set()) is links and not ledger.audit
+
+
+def test_emptied_residents_are_retired_with_their_survivor() -> None:
+    # R1's only mention m1 was corrected into R2; R3's only mention m5 was deleted
+    before = _links({"m1": R1, "m5": R3})
+    after = _links({"m1": R2})
+    ledger = Ledger()
+    retire_emptied(before, after, ledger, already=set())
+    assert [(r["retired_resident_id"], r["survivor_resident_id"]) for r in ledger.redirects] == [
+        (R1, R2),
+        (R3, None),
+    ]
 
 
 def test_counter_is_read_from_parquet_metadata(tmp_path) -> None:
     # the counter (9) is above every id still in use (R3): retired ids are never reissued
-    table = pa.table({"mention_id": ["m1"], "resident_id": [R3]})
+    links = pd.DataFrame({"mention_id": ["m1"], "resident_id": [R3]})
     path = tmp_path / "record_link.parquet"
-    pq.write_table(table.replace_schema_metadata({COUNTER_KEY: b"9"}), path)
-    assert read_previous(path).counter == 9
-    pq.write_table(table, path)  # an older file without metadata: fall back to the max id
-    assert read_previous(path).counter == 3
-    assert read_previous(None).counter == 0
+    pq.write_table(pa.Table.from_pandas(links).replace_schema_metadata({COUNTER_KEY: b"9"}), path)
+    assert read_counter(str(path), links) == 9
+    pq.write_table(pa.Table.from_pandas(links), path)  # no metadata: fall back to the max id
+    assert read_counter(str(path), links) == 3
+    assert read_counter(None, links.iloc[:0]) == 0

@@ -40,20 +40,23 @@ def test_m_probabilities_match_the_damage_rates(trained) -> None:
     # an ID that is present is intact with probability 1 - (typo + swap + check typo)/(1 -
     # missing) ≈ 0.964; a pair agrees exactly when both are intact: ≈ 0.93
     intact = 1 - (d.id_typo + d.id_swap + d.id_check_typo) / (1 - d.id_missing)
-    assert _level(settings, "id_no", "exact")["m_probability"] == pytest.approx(
-        intact**2, abs=0.04)
+    assert _level(settings, "id_no", "exact")["m_probability"] == pytest.approx(intact**2, abs=0.04)
     # a present name carries a homophone with probability h ≈ 0.04; a pair is "same pinyin"
     # unless both are original: 1 - (1 - h)² ≈ 0.08
     h = d.homophone / (1 - d.name_missing)
     assert _level(settings, "name", "same pinyin")["m_probability"] == pytest.approx(
-        1 - (1 - h) ** 2, abs=0.03)
+        1 - (1 - h) ** 2, abs=0.03
+    )
 
 
 def test_u_probabilities_match_the_population(trained) -> None:
     _, settings = trained
     # two random people share sex half the time, and one of ten districts a tenth of it
+    # (nearly always at another house number: "same district", not "same address")
     assert _level(settings, "sex", "exact")["u_probability"] == pytest.approx(0.5, abs=0.05)
-    assert _level(settings, "district", "exact")["u_probability"] == pytest.approx(0.1, abs=0.04)
+    assert _level(settings, "address", "same district")["u_probability"] == pytest.approx(
+        0.1, abs=0.04
+    )
     # random people practically never share an ID number
     assert _level(settings, "id_no", "exact")["u_probability"] < 1e-3
 

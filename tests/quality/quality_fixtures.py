@@ -91,7 +91,7 @@ def check_counts(
     found = {}
     for target in targets(checks()[check_code], night.contract):
         counts = con.execute(sql_checks.render(target, night.contract, day)).df()
-        found[target.field] = (int(counts["checked"].sum()), int(counts["failed"].sum()))
+        found[target.result_field] = (int(counts["checked"].sum()), int(counts["failed"].sum()))
     con.close()
     return found
 
@@ -148,3 +148,47 @@ def write_sample_night(data: Path, day: date) -> None:
         ("vaccination.dose", "V2", 4, 4), ("vaccination.dose", "V3", 0, 0, "missing"),
         ("checkup.visit", "C1", 6, 6, "incomplete"),
     ])  # fmt: skip
+
+
+def write_std(data: Path, table: str, day: date, rows: list[dict[str, Any]]) -> Path:
+    """Rows of a standardised table loaded on night ``day`` (missing keys → null), typed by the
+    std contract; ``record_key`` is built from source, org_code, dataset and record_id."""
+    found = contract(f"std.{table}")
+    filled = []
+    for row in rows:
+        base = {"load_date": day.isoformat(), "is_deleted": False, "source_file": "fixture",
+                "load_id": "fixture", "loaded_at": f"{day.isoformat()}T23:59:59+08:00"}  # fmt: skip
+        if table != "person_mention":
+            base["record_key"] = ":".join(
+                [row["source"], row["org_code"], row["dataset"], row["record_id"]]
+            )
+        filled.append({**base, **row})
+    columns = {
+        col.name: pc.cast(
+            pa.array([r.get(col.name) for r in filled], type=_input_type(col.arrow_type)),
+            col.arrow_type,
+        )
+        for col in found.columns
+    }
+    path = lake.std_path(data, table, day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table(columns), path)
+    return path
+
+
+def write_mpi(
+    data: Path, day: date, links: dict[str, tuple[str, str]], review: list[tuple[str, str]]
+) -> None:
+    """The link stage's outputs of night ``day``: mention_id → (resident_id, link_method), and
+    the pairs sent to review."""
+    path = lake.mpi_path(data, day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.table({
+        "mention_id": list(links), "resident_id": [r for r, _ in links.values()],
+        "link_method": [m for _, m in links.values()],
+    }), path)  # fmt: skip
+    pq.write_table(
+        pa.table({"mention_id_l": [a for a, _ in review], "mention_id_r": [b for _, b in review]},
+                 schema=pa.schema([("mention_id_l", pa.string()), ("mention_id_r", pa.string())])),
+        path.with_name("review_queue.parquet"),
+    )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
+import pytest
 
 from quality import registry, results
 from quality.registry import checks, targets, threshold, validate_registry
@@ -58,3 +59,31 @@ def test_only_failed_fatal_checks_hold_a_delivery() -> None:
         held.loc[held["org_code"] == "H2", "reason"].item()
         == "required_not_null[name]: 6/100 failed"
     )
+
+
+def test_a_check_after_link_cannot_be_fatal() -> None:
+    # by then the delivery is standardised and linked: there is nothing left to hold back
+    raw = {"check_code": "x", "dimension": "identity", "severity": "fatal", "engine": "lake",
+           "template": "mention_linked", "description": "x"}  # fmt: skip
+    with pytest.raises(registry.RegistryError, match="not fatal"):
+        registry._parse_check(raw)
+    assert registry._parse_check({**raw, "severity": "warn"}).engine == "lake"
+
+
+def test_every_check_tells_institutions_what_to_fix_and_lake_checks_target_std_tables() -> None:
+    for check in checks().values():
+        assert check.advice, check.check_code  # the report's 整改要求 come from here
+    lake = registry.lake_targets()
+    assert lake and all(t.dataset.startswith("std.") for t in lake)
+    # a coded target writes its code into quality.result's field
+    lab = targets(checks()["lab_value_range"], contract("hospital.lab_result"))
+    assert "value[HGB]" in {t.result_field for t in lab}
+
+
+def test_a_target_on_the_wrong_layer_is_refused() -> None:
+    check = registry._parse_check({
+        "check_code": "x", "dimension": "conformance", "severity": "warn", "engine": "lake",
+        "template": "encounter_delivered", "description": "x",
+    })  # fmt: skip
+    with pytest.raises(registry.RegistryError, match="unknown dataset"):
+        registry._target_contract(check, "hospital.diagnosis")  # raw, not std

@@ -199,3 +199,91 @@ def test_counts_are_per_org(tmp_path: Path) -> None:
         [1, 0],
         [0, 0],
     ]
+
+
+def test_lab_values_are_checked_against_the_range_of_their_own_item(tmp_path: Path) -> None:
+    rows = [
+        {"result_id": "l1", "item_code": "HGB", "value": 5.0},  # haemoglobin 5 g/L: impossible
+        {"result_id": "l2", "item_code": "HGB", "value": 140.0},
+        {"result_id": "l3", "item_code": "WBC", "value": 1000.0},  # 1000 × 10^9/L: impossible
+        {"result_id": "l4", "item_code": "GLU", "value": 5.1},
+        {"result_id": "l5", "item_code": "K", "value": None},  # no value: not checked
+        {"result_id": "l6", "item_code": "XYZ", "value": 1e6},  # an item without a range
+    ]
+    write_delivery(tmp_path, "hospital.lab_result", "H1", rows, D)
+    found = check_counts(tmp_path, "hospital.lab_result", "lab_value_range", D)
+    assert found["value[HGB]"] == (2, 1)
+    assert found["value[WBC]"] == (1, 1)
+    assert found["value[GLU]"] == (1, 0)
+    assert found["value[K]"] == (0, 0)
+    assert len(found) == 12  # one result row per item with a range, none for XYZ
+
+
+def test_abnormal_flag_must_agree_with_value_and_reference_range(tmp_path: Path) -> None:
+    rows = [
+        {"result_id": "l1", "value": 8.07, "ref_range": "3.9-6.1", "abnormal_flag": "H"},
+        {"result_id": "l2", "value": 5.0, "ref_range": "3.9-6.1", "abnormal_flag": "H"},  # N
+        {"result_id": "l3", "value": 3.0, "ref_range": "3.9-6.1", "abnormal_flag": "N"},  # L
+        {"result_id": "l4", "value": 5.0, "ref_range": " 3.9 - 6.1 ", "abnormal_flag": "n"},
+        {"result_id": "l5", "value": 5.0, "ref_range": "<10", "abnormal_flag": "N"},  # no range
+        {"result_id": "l6", "value": 5.0, "ref_range": "3.9-6.1", "abnormal_flag": None},
+    ]
+    write_delivery(tmp_path, "hospital.lab_result", "H1", rows, D)
+    # checked l1-l4 (l5's range and l6's flag are unreadable); l2 and l3 disagree
+    assert check_counts(tmp_path, "hospital.lab_result", "lab_flag_consistent", D) == {
+        "value": (4, 2)
+    }
+
+
+def test_height_and_weight_must_give_a_possible_bmi(tmp_path: Path) -> None:
+    rows = [
+        {"exam_no": "x1", "height_cm": 170.0, "weight_kg": 65.0},  # BMI 22.5
+        {"exam_no": "x2", "height_cm": 1.7, "weight_kg": 65.0},  # height in metres
+        {"exam_no": "x3", "height_cm": 170.0, "weight_kg": 650.0},  # BMI 225
+        {"exam_no": "x4", "height_cm": 0.0, "weight_kg": 65.0},  # no height: not checked
+        {"exam_no": "x5", "height_cm": 170.0},  # no weight: not checked
+    ]
+    write_delivery(tmp_path, "checkup.visit", "C1", rows, D)
+    assert check_counts(tmp_path, "checkup.visit", "bmi_plausible", D) == {"height_cm": (3, 2)}
+
+
+def test_pregnancy_and_child_care_need_a_plausible_age(tmp_path: Path) -> None:
+    mothers = [
+        {"record_id": "m1", "mother_birth_date": "1990-01-01", "registered_at": T.format("09:00")},
+        {"record_id": "m2", "mother_birth_date": "1960-01-01", "registered_at": T.format("09:00")},
+        {"record_id": "m3", "mother_birth_date": "2020-01-01", "registered_at": T.format("09:00")},
+        {"record_id": "m4", "mother_birth_date": "bad", "registered_at": T.format("09:00")},
+    ]
+    children = [
+        {"record_id": "c1", "child_birth_date": "2024-01-01", "checkup_date": "2026-03-01"},
+        {"record_id": "c2", "child_birth_date": "2015-01-01", "checkup_date": "2026-03-01"},
+    ]
+    write_delivery(tmp_path, "mch.maternal_registration", "M1", mothers, D)
+    write_delivery(tmp_path, "mch.child_checkup", "M1", children, D)
+    # 36 is fine; 66 and 6 are not; an unreadable birth date is not checked
+    assert check_counts(tmp_path, "mch.maternal_registration", "mother_age_plausible", D) == {
+        "mother_birth_date": (3, 2)
+    }
+    # 2 years old is a child; 11 is past the 0-6 programme
+    assert check_counts(tmp_path, "mch.child_checkup", "child_age_plausible", D) == {
+        "child_birth_date": (2, 1)
+    }
+
+
+def test_failing_rows_are_named_by_record_key_at_most_three(tmp_path: Path) -> None:
+    rows = [{"record_id": f"r{i}", "dose_no": 0} for i in (5, 3, 4, 1)] + [
+        {"record_id": "r2", "dose_no": 1}
+    ]
+    write_delivery(tmp_path, "vaccination.dose", "V1", rows, D)
+    from quality import sql_checks
+    from quality.raw import read_dataset
+    from schemas.contracts import contract
+
+    night = read_dataset(tmp_path, contract("vaccination.dose"), D)
+    found = sql_checks.run_sql_checks(sql_checks.connect(), night.contract, night.table, ["V1"], D)
+    dose = found[found["check_code"] == "dose_no_positive"].iloc[0]
+    # four failing doses; the first three keys in key order, the key as the std lake writes it
+    assert (dose["checked"], dose["failed"]) == (5, 4)
+    assert dose["examples"] == ", ".join(
+        f"vaccination:V1:vaccination.dose:r{i}" for i in (1, 3, 4)
+    )

@@ -14,6 +14,9 @@ GOOD = idno.make("320505", date(1995, 5, 17), 24)  # a woman born 1995-05-17
 ENDS_X = "11010519491231002X"  # STANDARDS.md's example: valid, check character X
 WIDE = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
 WRONG_CHECK = GOOD[:17] + ("1" if GOOD[17] != "1" else "2")
+# one digit of the sequence mistyped, and two adjacent digits of it swapped: MOD 11-2 catches both
+MISTYPED = GOOD[:15] + str((int(GOOD[15]) + 1) % 10) + GOOD[16:]
+SWAPPED = GOOD[:14] + GOOD[15] + GOOD[14] + GOOD[16:]  # sequence 024 → 204
 
 # (delivered, id_type, expected id_no, expected valid, expected damage)
 CASES = [
@@ -23,6 +26,8 @@ CASES = [
     (ENDS_X.lower(), "01", ENDS_X, True, "lowercase_x"),
     (idno.to_legacy15(GOOD), "01", GOOD, True, "legacy15"),  # 15 → 18, check char recomputed
     (WRONG_CHECK, "01", WRONG_CHECK, False, "bad_checksum"),  # kept for fuzzy comparison
+    (MISTYPED, "01", MISTYPED, False, "bad_checksum"),
+    (SWAPPED, "01", SWAPPED, False, "bad_checksum"),
     (GOOD[:16], "01", GOOD[:16], False, "bad_length"),
     (GOOD + "1", "01", GOOD + "1", False, "bad_length"),
     ("3205051995023002A4", "01", "3205051995023002A4", False, "bad_format"),  # a letter inside

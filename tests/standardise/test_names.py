@@ -67,6 +67,31 @@ def test_a_column_is_standardised_per_distinct_name() -> None:
     assert pd.isna(out["name"][11]) and pd.isna(out["name"][13])
 
 
+@pytest.mark.parametrize(
+    ("raw", "toned"),
+    [
+        ("王伟", "wang2 wei3"),
+        ("汪薇", "wang1 wei1"),  # same toneless key as 王伟: the tones tell them apart
+        ("单田芳", "shan4 tian2 fang1"),  # the surname table's reading, with its tone
+        ("曾国藩", "zeng1 guo2 fan1"),
+        ("尉迟恭", "yu4 chi2 gong1"),  # compound surname read as a surname
+        ("吕布", "lv3 bu4"),
+        ("José  María", "jose maria"),  # Latin: no tones
+        ("婴儿", None),  # a placeholder has no pinyin
+    ],
+)
+def test_pinyin_with_tones(raw: str, toned: str | None) -> None:
+    assert standardise_name(raw).name_pinyin_tone == toned
+
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("José  María", "JOSE MARIA"), ("SMITH, John", "SMITH JOHN"), ("Zoë O'Neil", "ZOE O'NEIL")],
+)
+def test_latin_names_lose_accents_and_commas(raw: str, name: str) -> None:
+    assert standardise_name(raw).name == name
+
+
 def test_helpers_for_the_linkage_stage() -> None:
     assert to_pinyin("单") == "shan" and to_pinyin(None) is None
     assert split_name("司马光") == ("司马", "光")

@@ -58,6 +58,8 @@ def test_one_mention_per_person_named(city: tuple[Path, Path]) -> None:
     examinee = m.loc["checkup:C001:checkup.visit:T1:examinee"]
     assert examinee["sex_code"] == "1" and examinee["phone"] == "13900002222"  # 男, +86 dropped
     assert examinee["birth_date"] == date(1970, 7, 7) and examinee["birth_date_conflict"] is False
+    assert examinee["name_pinyin"] == "chen jian guo"  # 陈建国
+    assert examinee["name_pinyin_tone"] == "chen2 jian4 guo2"
     patient = m.loc["hospital:H001:hospital.patient:P1:patient"]
     assert patient["district_code"] == "320506"  # 吴中区 in the address
     assert patient["name_pinyin"] == "wang wei" and patient["surname"] == "王"
@@ -104,6 +106,8 @@ def test_event_tables_carry_keys_time_and_values(city: tuple[Path, Path]) -> Non
     dose = _std(data, "immunization").iloc[0]
     assert dose["person_mention_id"] == "vaccination:V001:vaccination.dose:R1:recipient"
     assert dose["status"] == "active" and dose["dose_no"] == 2
+    # delivered 0201 乙肝疫苗 → CV08.50.001 02 (schemas/crosswalks/vaccine.csv)
+    assert (dose["vaccine_cv_code"], dose["vaccine_cv_name"]) == ("02", "乙肝疫苗")
     birth = _std(data, "delivery").iloc[0]
     assert birth["newborn_mention_id"] == "mch:M001:mch.delivery:DL1:newborn"
     assert birth["baby_sex"] == "2" and birth["baby_birth_weight_g"] == 3300

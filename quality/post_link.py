@@ -1,0 +1,187 @@
+"""The check stage: quality checks that need the standardised lake or the MPI, after link.
+
+``check_date(data, D)`` runs every ``lake`` check of the registry over the records loaded on
+night D, judged against the lake as it stands after D (current versions, the night's MPI
+crosswalk and review queue): relational (every detail belongs to a delivered encounter),
+plausibility across records (a resident's age at a pregnancy or child checkup, dose order)
+and identity (valid ID share, ID/birth-date/sex agreement, linkage and review shares).
+
+It writes ``post_link_path(data, D)`` (``data/quality/date=D/post_link.parquet``), with the
+columns of the validate stage's ``result.parquet``; ``quality.result`` publishes both. A rerun
+replaces the file. Each record is checked on the night it is loaded, so nights add up to months.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import jinja2
+import pandas as pd
+import pyarrow as pa
+
+from pipelines import lake
+from quality import results
+from quality.registry import Target, lake_targets, sql_template, validate_registry
+from quality.sql_checks import aggregate, connect, literal, quote
+from schemas.contracts import Contract, contract, std_contracts
+
+log = logging.getLogger(__name__)
+
+GROUP = ("source", "dataset", "org_code")
+_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
+_LINK_COLUMNS = {"mention_id": "VARCHAR", "resident_id": "VARCHAR", "link_method": "VARCHAR"}
+_REVIEW_COLUMNS = {"mention_id_l": "VARCHAR", "mention_id_r": "VARCHAR"}
+# used by several checks: computed once per run instead of once per template
+_MATERIALISED = ("encounter", "immunization")
+
+
+class CheckStageError(RuntimeError):
+    """The check stage cannot run for this night (the link stage has not written its outputs)."""
+
+
+@dataclass(frozen=True)
+class CheckSummary:
+    """What one check run did, in counts only (no personal data)."""
+
+    day: date
+    results: int
+    not_passed: dict[str, int] = field(default_factory=dict)  # severity → result rows
+    seconds: float = 0.0
+    result_path: Path | None = None
+
+
+def post_link_path(data: Path, day: date) -> Path:
+    return lake.quality_path(Path(data), day).with_name("post_link.parquet")
+
+
+def _typed_empty(columns: dict[str, str]) -> str:
+    select = ", ".join(f"CAST(NULL AS {kind}) AS {quote(name)}" for name, kind in columns.items())
+    return f"SELECT {select} WHERE false"
+
+
+def _columns(found: Contract) -> dict[str, str]:
+    return {c.name: c.duckdb_type for c in found.columns}
+
+
+def _parquet_or_empty(path: Path, columns: dict[str, str]) -> str:
+    if not path.exists():
+        return _typed_empty(columns)
+    return f"SELECT * FROM read_parquet({literal(path)})"
+
+
+def _current_sql(data: Path, table: str, day: date) -> str:
+    """Current rows of one std table through ``day`` (typed and empty if nothing was loaded)."""
+    key = "mention_id" if table == "person_mention" else "record_key"
+    if not any((data / "lake" / "std" / table).glob("date=*/part.parquet")):
+        return _typed_empty(_columns(contract(f"std.{table}")))
+    return lake.current_sql(data, table, day, key=key)
+
+
+def prepare(con: duckdb.DuckDBPyConnection, data: Path, day: date) -> None:
+    """The relations lake templates read: current_<table>, night_<table>, mention_link,
+    resident_fact and review_mention."""
+    crosswalk = lake.mpi_path(data, day)
+    if not crosswalk.exists():
+        raise CheckStageError(f"no MPI crosswalk for {day}: {crosswalk} (run the link stage first)")
+    night = f"load_date = DATE '{day.isoformat()}'"
+    for name in std_contracts():
+        table = name.split(".", 1)[1]
+        kind = "TABLE" if table in _MATERIALISED else "VIEW"
+        con.execute(f"CREATE TEMP {kind} current_{table} AS {_current_sql(data, table, day)}")
+        if table != "person_mention":
+            con.execute(f"CREATE TEMP VIEW night_{table} AS "
+                        f"SELECT * FROM current_{table} WHERE {night}")  # fmt: skip
+    links = _parquet_or_empty(crosswalk, _LINK_COLUMNS)
+    con.execute(f"""CREATE TEMP TABLE mention_link AS
+        SELECT m.*, l.resident_id, l.link_method
+        FROM current_person_mention m LEFT JOIN ({links}) l USING (mention_id)""")
+    con.execute(
+        f"CREATE TEMP VIEW night_person_mention AS SELECT * FROM mention_link WHERE {night}"
+    )
+    queue = _parquet_or_empty(crosswalk.with_name("review_queue.parquet"), _REVIEW_COLUMNS)
+    con.execute(f"""CREATE TEMP VIEW review_mention AS
+        SELECT mention_id_l AS mention_id FROM ({queue})
+        UNION SELECT mention_id_r FROM ({queue})""")
+    con.execute(_RESIDENT_FACT)
+
+
+# A resident's birth date and sex: the value most of their mentions give, an ID-encoded value
+# counting before a typed one; ties go to the smallest value so that a rerun agrees.
+_RESIDENT_FACT = """
+CREATE TEMP TABLE resident_fact AS
+WITH births AS (
+    SELECT resident_id, coalesce(id_birth_date, birth_date) AS v, count(*) AS n
+    FROM mention_link WHERE resident_id IS NOT NULL GROUP BY ALL
+), sexes AS (
+    SELECT resident_id, coalesce(id_sex_code, CASE WHEN sex_code IN ('1', '2') THEN sex_code END)
+           AS v, count(*) AS n
+    FROM mention_link WHERE resident_id IS NOT NULL GROUP BY ALL
+)
+SELECT coalesce(b.resident_id, s.resident_id) AS resident_id, b.birth_date, s.sex_code
+FROM (SELECT resident_id, first(v ORDER BY n DESC, v) AS birth_date
+      FROM births WHERE v IS NOT NULL GROUP BY resident_id) b
+FULL JOIN (SELECT resident_id, first(v ORDER BY n DESC, v) AS sex_code
+           FROM sexes WHERE v IS NOT NULL GROUP BY resident_id) s USING (resident_id)
+"""
+
+
+def render(target: Target, day: date) -> str:
+    """The SQL of one lake target: source, dataset, org_code, checked, failed, examples."""
+    params = target.params
+    table = target.dataset.split(".", 1)[1]
+    values = {
+        "night": f"night_{table}", "field": quote(target.field),
+        "day": f"DATE '{day.isoformat()}'", "low": params.get("low"), "high": params.get("high"),
+        "female_only": bool(params.get("female_only")),
+        "roles": ", ".join(literal(r) for r in params.get("roles", [])),
+        "not_auto": ", ".join(literal(m) for m in params.get("not_auto", [])),
+        "conflict": quote(params.get("conflict", "")),
+    }  # fmt: skip
+    rows = _ENV.from_string(sql_template(target.check.template or "")).render(**values)
+    return aggregate(rows, GROUP)
+
+
+def run_lake_checks(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
+    """Every lake target over the prepared relations → quality.result rows (pandas)."""
+    parts = []
+    for target in lake_targets():
+        counts = con.execute(render(target, day)).df()
+        counts = counts[counts["checked"] > 0]  # e.g. a dose has no adult role to check IDs of
+        if counts.empty:
+            continue
+        parts.append(counts.assign(check_code=target.check.check_code, field=target.result_field))
+    if not parts:
+        return pd.DataFrame(columns=results.RESULT_SCHEMA.names)
+    return results.describe_rows(pd.concat(parts, ignore_index=True), day)
+
+
+def check_date(data: Path, day: date) -> CheckSummary:
+    """Run the lake checks for night ``day``; write their rows to ``post_link_path``."""
+    started = time.perf_counter()
+    validate_registry()
+    data = Path(data)
+    con = connect()
+    try:
+        prepare(con, data, day)
+        table = results.finalise([run_lake_checks(con, day)])
+    finally:
+        con.close()
+    path = lake.write_parquet(table, post_link_path(data, day))
+    summary = _summary(day, table, path, started)
+    log.info("check %s: %d result rows, not passed %s, %.1f s",
+             day, summary.results, summary.not_passed, summary.seconds)  # fmt: skip
+    return summary
+
+
+def _summary(day: date, table: pa.Table, path: Path, started: float) -> CheckSummary:
+    frame = table.select(["severity", "passed"]).to_pandas()
+    not_passed = frame[~frame["passed"]].groupby("severity").size().to_dict()
+    return CheckSummary(
+        day=day, results=table.num_rows, not_passed={k: int(v) for k, v in not_passed.items()},
+        seconds=round(time.perf_counter() - started, 2), result_path=path,
+    )  # fmt: skip

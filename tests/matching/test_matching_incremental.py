@@ -1,0 +1,174 @@
+"""Night by night on a hand-made index: bridges go to review, reviewers' decisions merge and
+split for good, corrected and deleted records move and retire residents — all audited."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from matching_pairs import mention
+
+from matching import index, link_date
+from matching.decisions import pair_id
+from matching.review import apply_decisions
+from matching.synthetic import complete_mentions, synthetic_mentions, write_std
+from pipelines import idno
+
+D1 = date(2024, 3, 1)
+NIGHT = [D1 + timedelta(days=n) for n in range(6)]
+BORN = date(1980, 5, 9)
+ID = idno.make("320505", BORN, 11)  # a man
+PERSON = {"id_no": ID, "name": "王建国", "birth_date": BORN, "phone": "13912345678"}
+# the same man at another hospital: no ID number, month and day of birth swapped, no sex
+NO_ID = {"name": "王建国", "birth_date": date(1980, 9, 5), "phone": "13912345678"}
+OTHER = {
+    "id_no": idno.make("320506", date(1975, 2, 3), 22),
+    "name": "李秀英",
+    "birth_date": date(1975, 2, 3),
+    "phone": "13800001111",
+    "sex_code": "2",
+}
+
+
+def _land(data: Path, day: date, *rows: dict, background: pd.DataFrame | None = None) -> None:
+    """Write night ``day``'s partition (one file per night: everything of the night at once)."""
+    night = complete_mentions(pd.DataFrame(list(rows)).assign(load_date=day))
+    write_std(pd.concat([background, night], ignore_index=True), data)
+
+
+def _links(data: Path, day: date) -> pd.Series:
+    return pd.read_parquet(index.night_path(data, day, index.CROSSWALK)).set_index("mention_id")[
+        "resident_id"
+    ]
+
+
+def _read(data: Path, day: date, name: str) -> pd.DataFrame:
+    return pd.read_parquet(index.night_path(data, day, name))
+
+
+@pytest.fixture(scope="module")
+def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("incremental")
+    # a background population so that frequencies and the prior are realistic
+    background = synthetic_mentions(300, seed=8, start=D1).assign(load_date=D1)
+    # night 1: one man twice — a1 without phone, a2 without ID number: they share no
+    # blocking key, so they become two residents — and another woman
+    a1 = {**PERSON, "phone": None, "sex_code": "1"}
+    _land(
+        data,
+        NIGHT[0],
+        mention("a1", **a1),
+        mention("a2", org_code="H02", **NO_ID),
+        mention("b1", **OTHER),
+        background=background,
+    )
+    link_date(data, NIGHT[0])
+    # night 2: the man with ID number and phone: he links to both of his residents (a bridge)
+    _land(data, NIGHT[1], mention("a3", org_code="H03", **PERSON))
+    link_date(data, NIGHT[1])
+    return data
+
+
+def _id(n: str, org: str = "H01") -> str:
+    return f"hospital:{org}:hospital.patient:{n}:patient"
+
+
+A1, A2, A3, B1 = _id("a1"), _id("a2", "H02"), _id("a3", "H03"), _id("b1")
+
+
+def test_mentions_that_share_no_blocking_key_start_as_two_residents(lake: Path) -> None:
+    night1 = _links(lake, NIGHT[0])
+    assert len({night1[A1], night1[A2], night1[B1]}) == 3
+
+
+def test_a_bridging_mention_joins_one_resident_and_never_merges_them(lake: Path) -> None:
+    night1, night2 = _links(lake, NIGHT[0]), _links(lake, NIGHT[1])
+    assert night2[A3] in {night1[A1], night1[A2]}
+    # nothing existing moved, nothing retired
+    assert (night2[night1.index] == night1).all()
+    assert _read(lake, NIGHT[1], index.REDIRECT).empty
+    # the link to the other resident waits for a reviewer; the night-1 pair is still queued
+    queue = _read(lake, NIGHT[1], index.QUEUE).set_index("pair_id")
+    other = A1 if night2[A3] == night1[A2] else A2
+    assert queue.loc[pair_id(A3, other), "reason"].startswith("automatic link not applied")
+    assert queue.loc[pair_id(A3, other), "queued_on"] == NIGHT[1]
+    methods = pd.read_parquet(index.night_path(lake, NIGHT[1], index.CROSSWALK)).set_index(
+        "mention_id"
+    )["link_method"]
+    assert methods[A3] == "review"
+
+
+def _decide(data: Path, tmp: Path, *rows: tuple[str, str, str]) -> None:
+    csv = pd.DataFrame(
+        [
+            {
+                "pair_id": pair_id(a, b),
+                "mention_id_l": a,
+                "mention_id_r": b,
+                "decision": d,
+                "reviewer": "tester",
+                "reason": "checked the cards",
+            }
+            for a, b, d in rows
+        ]
+    )
+    path = tmp / "decisions.csv"
+    csv.to_csv(path, index=False)
+    apply_decisions(data, path)
+
+
+def test_a_reviewer_match_merges_and_retires_for_good(lake: Path, tmp_path: Path) -> None:
+    _decide(lake, tmp_path, (A1, A2, "match"))
+    link_date(lake, NIGHT[2])
+    night2, night3 = _links(lake, NIGHT[1]), _links(lake, NIGHT[2])
+    assert night3[A1] == night3[A2] == night3[A3]
+    retired = ({night2[A1], night2[A2]} - {night3[A1]}).pop()
+    redirect = _read(lake, NIGHT[2], index.REDIRECT)
+    assert redirect[["retired_resident_id", "survivor_resident_id"]].values.tolist() == [
+        [retired, night3[A1]]
+    ]
+    audit = _read(lake, NIGHT[2], index.AUDIT)
+    assert set(audit["action"]) == {"merge", "retire"}
+    assert audit["decision_id"].str.startswith("decisions-").any()
+    # decided and resolved pairs leave the queue
+    queued = _read(lake, NIGHT[2], index.QUEUE)
+    assert not (set(queued["mention_id_l"]) | set(queued["mention_id_r"])) & {A1, A2, A3}
+    # the decision is replayed every night: the next night changes nothing
+    link_date(lake, NIGHT[3])
+    assert (_links(lake, NIGHT[3])[night3.index] == night3).all()
+    assert _read(lake, NIGHT[3], index.AUDIT).empty
+    # the retired id is never handed out again
+    assert retired not in set(_links(lake, NIGHT[3]))
+
+
+def test_a_reviewer_non_match_splits_and_is_audited(lake: Path, tmp_path: Path) -> None:
+    _decide(lake, tmp_path, (A1, A3, "non-match"))
+    link_date(lake, NIGHT[4])
+    before, after = _links(lake, NIGHT[3]), _links(lake, NIGHT[4])
+    assert after[A1] != after[A3]
+    splits = _read(lake, NIGHT[4], index.AUDIT).query("action == 'split'")
+    assert len(splits) >= 1 and (splits["resident_before"] == before[A1]).all()
+    assert set(splits["mention_id"]) <= {A1, A2, A3}
+
+
+def test_corrected_and_deleted_records_move_and_retire(lake: Path) -> None:
+    # night 6: b1 is corrected at source into the man's details; a2 is deleted
+    corrected = mention("b1", sex_code="1", **PERSON)
+    deleted = mention("a2", org_code="H02", **NO_ID)
+    write_std(
+        complete_mentions(pd.DataFrame([corrected, deleted]).assign(load_date=NIGHT[5])).assign(
+            is_deleted=[False, True]
+        ),
+        lake,
+    )
+    summary = link_date(lake, NIGHT[5])
+    before, after = _links(lake, NIGHT[4]), _links(lake, NIGHT[5])
+    assert A2 not in after.index and summary.removed_mentions == 2
+    assert after[B1] in {after[A1], after[A3]}
+    audit = _read(lake, NIGHT[5], index.AUDIT).set_index("mention_id")
+    assert audit.loc[B1, "action"] == "move" and audit.loc[A2, "action"] == "remove"
+    # b1's old resident has no records left and is retired, redirecting to where b1 went
+    redirect = _read(lake, NIGHT[5], index.REDIRECT).set_index("retired_resident_id")
+    assert redirect.loc[before[B1], "survivor_resident_id"] == after[B1]
