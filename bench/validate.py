@@ -108,7 +108,9 @@ def main(argv: list[str]) -> int:
     result = run(night)
     print(f"  validate cold {result['cold']} s, warm {result['warm']} s, "
           f"check {result['check']} s, peak {result['peak_rss_mib']} MiB", flush=True)  # fmt: skip
-    command = "python -m bench validate" if not argv else f"python bench/validate.py {shlex.join(argv)}"
+    command = "python -m bench validate"
+    if argv:
+        command = f"python bench/validate.py {shlex.join(argv)}"
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "validate.md").write_text(render(result, command), encoding="utf-8")
     print(f"wrote {RESULTS / 'validate.md'}")

@@ -17,7 +17,11 @@ PREDICTION_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("id_no", ("id_key",)),
     ("id address+birth", ("id_ab",)),
     ("id birth+sequence+check", ("substr(id_key, 7, 12)",)),
-    ("id address+sequence+check", ("substr(id_key, 1, 6)", "substr(id_key, 15, 4)")),
+    # a typo in the birth part of the number, when no birth date was delivered beside it
+    (
+        "id address+sequence+check+pinyin",
+        ("substr(id_key, 1, 6)", "substr(id_key, 15, 4)", "name_pinyin"),
+    ),
     ("pinyin+birth", ("name_pinyin", "birth_key")),
     ("pinyin+phone", ("name_pinyin", "phone_key")),
     ("birth+phone", ("birth_key", "phone_key")),

@@ -12,9 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
-from splink import DuckDBAPI
-from splink.clustering import cluster_pairwise_predictions_at_threshold
 
 from matching.inference import cannot_link_sql, gamma_of
 from matching.model import Thresholds
@@ -90,20 +89,39 @@ def cluster_new(
     con: duckdb.DuckDBPyConnection, nodes: str, decisions: str = "pair_decisions"
 ) -> pd.DataFrame:
     """``unique_id, cluster_key`` for every mention in ``nodes``: connected components of
-    the automatic links among them, split where a cannot-link pair would share one."""
-    con.execute(f"CREATE OR REPLACE TEMP VIEW _nodes AS SELECT unique_id FROM {nodes}")
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW _auto_edges AS
-        SELECT unique_id_l, unique_id_r FROM {decisions}
-        WHERE decision = 'auto' AND NOT between""")
-    cc = cluster_pairwise_predictions_at_threshold(
-        "_nodes", "_auto_edges", DuckDBAPI(connection=con), node_id_column_name="unique_id"
-    )
-    clusters = con.sql(f"""
-        SELECT unique_id, min(unique_id) OVER (PARTITION BY cluster_id) AS cluster_key
-        FROM {cc.physical_name}""").df()
-    cc.drop_table_from_database_and_remove_from_cache()
+    the automatic links among them (key: the smallest mention id of the component), split
+    where a cannot-link pair would share one."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _node_ids AS
+        SELECT unique_id, (row_number() OVER (ORDER BY unique_id) - 1)::BIGINT AS n
+        FROM {nodes}""")
+    edges = con.execute(f"""
+        SELECT a.n, b.n FROM {decisions} d
+        JOIN _node_ids a ON a.unique_id = d.unique_id_l
+        JOIN _node_ids b ON b.unique_id = d.unique_id_r
+        WHERE d.decision = 'auto' AND NOT d.between""").fetchnumpy()
+    ids = con.execute("SELECT unique_id FROM _node_ids ORDER BY n").fetchnumpy()["unique_id"]
+    roots = connected_components(len(ids), *(np.asarray(v, dtype=np.int64) for v in edges.values()))
+    clusters = pd.DataFrame({"unique_id": ids, "cluster_key": ids[roots]})
     clusters = split_conflicts(con, clusters, decisions)
     return clusters.sort_values("unique_id", ignore_index=True)
+
+
+def connected_components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
+    """Root (smallest node number) of every node's component, by vectorised union-find:
+    hook each edge's larger root under its smaller one, then jump pointers until flat.
+    Roots only ever point to smaller numbers, so no cycle can form."""
+    parent = np.arange(n, dtype=np.int64)
+    while True:
+        left, right = parent[src], parent[dst]
+        crossing = left != right
+        if not crossing.any():
+            return parent
+        np.minimum.at(parent, np.maximum(left, right)[crossing], np.minimum(left, right)[crossing])
+        while True:
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
+                break
+            parent = grand
 
 
 def split_conflicts(

@@ -136,3 +136,52 @@ def evaluate(sources: Path, data: Path) -> dict[str, Any]:
         "id_only_baseline": baseline,
         "persons_split_vs_baseline": round(split / base_split, 6) if base_split else None,
     }
+
+
+def misses(sources: Path, data: Path) -> dict[str, Any]:
+    """Where the newest crosswalk loses people: mentions split away from their person's
+    resident, by role and by which identifiers they carry, and how many belong to persons
+    born during the simulation (``truth/person.csv``). Counts only, no identities."""
+    frame, day = _joined(Path(sources), Path(data))
+    marked = mention_misses(frame, "resident_id")
+    split = marked[marked["split"]]
+    con = duckdb.connect()
+    try:
+        con.register("_split", split[["mention_id", "person_id"]])
+        carried = con.sql(f"""
+            SELECT s.mention_id, s.person_id, pm.role, pm.id_no IS NOT NULL AS has_id,
+                pm.name IS NOT NULL AS has_name, pm.birth_date IS NOT NULL AS has_birth,
+                coalesce(p.newborn, 'False') = 'True' AS newborn
+            FROM _split s
+            JOIN ({lake.current_sql(data, "person_mention", day)}) pm USING (mention_id)
+            LEFT JOIN read_csv('{Path(sources) / "truth" / "person.csv"}', all_varchar = true) p
+              USING (person_id)""").df()
+    finally:
+        con.close()
+    kinds = carried.assign(carries=[
+        "+".join(k for k, v in (("ID", i), ("name", n), ("birth date", b)) if v) or "nothing"
+        for i, n, b in zip(carried["has_id"], carried["has_name"], carried["has_birth"],
+                           strict=True)])  # fmt: skip
+    table = kinds.groupby(["role", "carries"]).size().rename("split_mentions").reset_index()
+    return {
+        "split_mentions": len(split),
+        "split_persons": int(split["person_id"].nunique()),
+        "split_persons_born_in_simulation": int(kinds.loc[kinds["newborn"], "person_id"]
+                                                .nunique()),
+        "by_role_and_identifiers": table.to_dict("records"),
+    }  # fmt: skip
+
+
+def truth_decisions(sources: Path, data: Path, reviewer: str = "simulated") -> pd.DataFrame:
+    """The newest review queue decided from the simulator's truth, in the decisions-file
+    shape (``matching.decisions.COLUMNS``): what a perfect reviewer would record."""
+    path = newest_crosswalk(Path(data)).with_name("review_queue.parquet")
+    queue = pd.read_parquet(path, columns=["pair_id", "mention_id_l", "mention_id_r"])
+    frame, _ = _joined(Path(sources), Path(data))
+    person = frame.set_index("mention_id")["person_id"]
+    same = queue["mention_id_l"].map(person) == queue["mention_id_r"].map(person)
+    return queue.assign(
+        decision=same.map({True: "match", False: "non-match"}),
+        reviewer=reviewer,
+        reason="decided from the simulator's truth",
+    )

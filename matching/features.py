@@ -69,7 +69,7 @@ _TEXT_COLUMNS = (
 )
 _DATE_COLUMNS = ("birth_date", "id_birth_date", "event_date", "load_date")
 # Typed, so that a column that happens to be all null (a tiny delivery) still binds.
-_TYPED = ", ".join(
+_TYPED = "CAST(id_no_valid AS BOOLEAN) AS id_no_valid, " + ", ".join(
     [f"CAST({c} AS VARCHAR) AS {c}" for c in _TEXT_COLUMNS]
     + [f"CAST({c} AS DATE) AS {c}" for c in _DATE_COLUMNS]
 )
@@ -90,7 +90,7 @@ WITH base AS (
                      < {child_age}
                   OR (role = 'recipient' AND birth_date IS NULL AND mother_id_no IS NOT NULL)
              THEN 'child' ELSE 'adult' END AS role_group,
-        legacy_to_18(id_clean(id_no)) AS id_conv,
+        id_no, id_no_valid, legacy_to_18(id_clean(id_no)) AS id_conv,
         legacy_to_18(id_clean(mother_id_no)) AS mother_conv,
         nullif(trim(name), '') AS name,
         nullif(trim(name_pinyin), '') AS name_pinyin,
@@ -106,13 +106,17 @@ WITH base AS (
             AS delivery_key
     FROM (SELECT {typed} FROM {source})
 )
-SELECT * EXCLUDE (given_name, address_tail),
+SELECT * EXCLUDE (given_name, address_tail, id_no, id_no_valid),
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 1, 17) END AS id_body,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 18, 1) END AS id_check,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 1, 14) END AS id_ab,
-    coalesce(regexp_full_match(id_key, {id18})
-             AND gb11643_check(substr(id_key, 1, 17)) = substr(id_key, 18, 1), false)
-        AS id_valid,
+    -- standardisation checked the delivered number once; only a number changed here
+    -- (legacy, cleaned) is checked again
+    CASE WHEN id_key IS NULL THEN false
+         WHEN id_key = id_no AND id_no_valid IS NOT NULL THEN id_no_valid
+         ELSE coalesce(regexp_full_match(id_key, {id18})
+                       AND gb11643_check(substr(id_key, 1, 17)) = substr(id_key, 18, 1), false)
+    END AS id_valid,
     strftime(birth_key, '%Y%m%d') AS birth_str,
     year(birth_key) AS birth_year, month(birth_key) AS birth_month, day(birth_key) AS birth_day,
     right(phone_key, 8) AS phone8,

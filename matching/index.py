@@ -22,7 +22,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from pipelines import lake
 
@@ -84,11 +83,11 @@ def load_previous(con: duckdb.DuckDBPyConnection, prev: Previous) -> None:
         con.execute(f"CREATE OR REPLACE TABLE prev_links AS {EMPTY_CROSSWALK}")
         con.execute("CREATE OR REPLACE TEMP VIEW index_all AS SELECT * FROM night_records LIMIT 0")
         return
-    con.execute(
-        f"CREATE OR REPLACE TABLE prev_links AS SELECT * FROM read_parquet('{prev.crosswalk}', hive_partitioning = false)"
-    )
+    con.execute(f"""CREATE OR REPLACE TABLE prev_links AS SELECT *
+        FROM read_parquet('{prev.crosswalk}', hive_partitioning = false)""")
     con.execute(f"""CREATE OR REPLACE TEMP VIEW index_all AS
-        SELECT f.* EXCLUDE (features_on) FROM read_parquet({_files(prev.features)}, hive_partitioning = false) f
+        SELECT f.* EXCLUDE (features_on)
+        FROM read_parquet({_files(prev.features)}, hive_partitioning = false) f
         SEMI JOIN prev_links l ON l.mention_id = f.unique_id AND l.features_on = f.features_on
     """)
 
@@ -153,14 +152,21 @@ def load_candidates(con: duckdb.DuckDBPyConnection, ids: str = "candidate_ids") 
 
 
 def write_table(
-    con: duckdb.DuckDBPyConnection, sql: str, path: Path, metadata: dict[bytes, bytes] | None = None
+    con: duckdb.DuckDBPyConnection,
+    sql: str,
+    path: Path,
+    metadata: dict[bytes, bytes] | None = None,
 ) -> int:
-    """Write the result of ``sql`` to ``path`` atomically; returns its row count."""
-    table: pa.Table = con.sql(sql).to_arrow_table()
+    """Write the result of ``sql`` to Parquet at ``path`` atomically (DuckDB's parallel
+    writer, then a rename); ``metadata`` goes into the file's key-value metadata. Returns
+    the row count."""
+    options = "FORMAT parquet, COMPRESSION zstd"
     if metadata:
-        table = table.replace_schema_metadata(metadata)
-    lake.write_parquet(table, path)
-    return table.num_rows
+        pairs = ", ".join(f"'{k.decode()}': '{v.decode()}'" for k, v in metadata.items())
+        options += f", KV_METADATA {{{pairs}}}"
+    with lake.atomic_path(path) as tmp:
+        rows = con.execute(f"COPY ({sql}) TO '{tmp}' ({options})").fetchall()[0][0]
+    return int(rows)
 
 
 CROSSWALK_TYPES = {

@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 from splink import DuckDBAPI, Linker
 
+from matching.blocking import prediction_rules
 from matching.comparisons import IDENTIFIER_LEVELS
 from matching.features import MACROS, TF_TABLES
 
@@ -91,8 +92,12 @@ def score_new(
     index: str | None = "index_features",
     out: str = "scored_pairs",
     min_match_weight: float | None = None,
+    blocking_rules: list[Any] | None = None,
 ) -> int:
     """Score new × new and new × index pairs into table ``out``; returns its row count.
+
+    Blocking is the pipeline's choice, not the model's: ``matching.blocking``'s prediction
+    rules unless ``blocking_rules`` says otherwise (tests compare every pair with ``1 = 1``).
 
     ``out`` has ``unique_id_l < unique_id_r`` (pairs are symmetric), ``new_id`` / ``other_id``
     (the new mention and its partner), ``between`` (the partner is in the index), the match
@@ -111,10 +116,20 @@ def score_new(
     linker = Linker(new_sdf, settings, log_level=None)
     for column, table in TF_TABLES.items():
         linker.table_management.register_term_frequency_lookup(db.register(table), column)
-    parts = [linker.inference.predict_within(new_sdf, warning_mode="never")]
+    rules = blocking_rules or prediction_rules()
+    parts = [
+        linker.inference.predict_within(
+            new_sdf, blocking_rules_to_generate_predictions=rules, warning_mode="never"
+        )
+    ]
     if index and _rows(con, index):
         parts.append(
-            linker.inference.predict_between(new_sdf, db.register(index), warning_mode="never")
+            linker.inference.predict_between(
+                new_sdf,
+                db.register(index),
+                blocking_rules_to_generate_predictions=rules,
+                warning_mode="never",
+            )
         )
     keep = "true"
     if min_match_weight is not None:

@@ -24,14 +24,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from matching import decisions, index, registry
+from matching import crosswalk, decisions, index, registry
 from matching.blocking import count_candidate_pairs, index_candidates
 from matching.clustering import MANUAL_WEIGHT, classify_pairs, cluster_new
 from matching.features import keyed_view, population_features, record_features
 from matching.inference import gamma_columns, population_scaled, score_new
 from matching.model import Model, load_model
 from matching.queue import build_queue
-from matching.splits import split_apart
 
 log = logging.getLogger(__name__)
 
@@ -126,15 +125,13 @@ def _link(
     )
     assigned, counter = registry.attach(clusters, _attach_candidates(con), first)
     summary.scoring_seconds = round(time.perf_counter() - scoring, 3)
-    links = _links(con, assigned, day, model.version)
+    crosswalk.build(con, assigned, day, model.version)
     ledger = registry.Ledger()
-    links = registry.merge(links, _match_pairs(replay), ledger, replay.non_matches)
-    links, counter = split_apart(
-        con, links, replay, (model.settings, model.thresholds), ledger, counter
+    counter = crosswalk.replay_decisions(
+        con, replay, (model.settings, model.thresholds), ledger, counter, day
     )
-    _moves(con, links, ledger)
-    _retire(con, links, ledger)
-    con.register("_links", links)
+    crosswalk.audit_moves(con, ledger)
+    crosswalk.retire(con, ledger)
     queue = build_queue(con, data, day, prev, model.settings, replay)
     _write(con, data, day, counter, ledger, queue, summary)
     summary.bridged_clusters = int(assigned.loc[assigned["bridged"], "resident_id"].nunique())
@@ -197,69 +194,6 @@ def _attach_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY cluster_key, resident_id""").df()
 
 
-_RECORD_COLUMNS = "source, org_code, dataset, record_id, role, role_group"
-
-
-def _links(
-    con: duckdb.DuckDBPyConnection, assigned: pd.DataFrame, day: date, version: int
-) -> pd.DataFrame:
-    """Tonight's crosswalk before decisions: the index minus removed mentions, plus the
-    new ones where ``attach`` put them."""
-    con.register("_assigned", assigned)
-    return con.sql(f"""
-        SELECT mention_id, {_RECORD_COLUMNS}, resident_id, assigned_by, match_weight,
-            match_probability, linked_on, features_on, model_version
-        FROM prev_links WHERE mention_id NOT IN (SELECT mention_id FROM removed)
-        UNION ALL
-        SELECT a.unique_id, {", ".join(f"n.{c.strip()}" for c in _RECORD_COLUMNS.split(","))},
-            a.resident_id, a.assigned_by, coalesce(a.match_weight, b.match_weight),
-            coalesce(a.match_probability, b.match_probability), DATE '{day}', DATE '{day}',
-            {version}
-        FROM _assigned a JOIN new_records n USING (unique_id)
-        LEFT JOIN (SELECT id AS unique_id, max(match_weight) AS match_weight,
-                          max(match_probability) AS match_probability
-                   FROM (SELECT new_id AS id, * FROM pair_decisions WHERE decision = 'auto'
-                         UNION ALL BY NAME
-                         SELECT other_id AS id, * FROM pair_decisions
-                         WHERE decision = 'auto' AND NOT between)
-                   GROUP BY id) b USING (unique_id)
-        ORDER BY mention_id""").df()
-
-
-def _match_pairs(replay: decisions.Replay) -> pd.DataFrame:
-    matches = replay.matches.rename(
-        columns={"unique_id_l": "mention_id_l", "unique_id_r": "mention_id_r"}
-    )
-    return matches.assign(match_weight=None)
-
-
-def _moves(con: duckdb.DuckDBPyConnection, links: pd.DataFrame, ledger: registry.Ledger) -> None:
-    """Audit mentions that left their resident: deleted at source, or corrected into another."""
-    con.register("_links_now", links[["mention_id", "resident_id"]])
-    rows = con.sql("""
-        SELECT r.mention_id, p.resident_id AS before, l.resident_id AS after, r.why
-        FROM removed r JOIN prev_links p USING (mention_id)
-        LEFT JOIN _links_now l USING (mention_id)
-        WHERE l.resident_id IS DISTINCT FROM p.resident_id
-        ORDER BY r.mention_id""").fetchall()
-    for mention_id, before, after, why in rows:
-        action = "remove" if after is None else "move"
-        ledger.log(action, before, after, why, mention_id)
-    con.unregister("_links_now")
-
-
-def _retire(con: duckdb.DuckDBPyConnection, links: pd.DataFrame, ledger: registry.Ledger) -> None:
-    con.register("_links_now", links[["mention_id", "resident_id"]])
-    before = con.sql("""SELECT mention_id, resident_id FROM prev_links
-        WHERE resident_id NOT IN (SELECT resident_id FROM _links_now)""").df()
-    after = con.sql("""SELECT mention_id, resident_id FROM _links_now
-        WHERE mention_id IN (SELECT mention_id FROM prev_links
-            WHERE resident_id NOT IN (SELECT resident_id FROM _links_now))""").df()
-    con.unregister("_links_now")
-    already = {r["retired_resident_id"] for r in ledger.redirects}
-    registry.retire_emptied(before, after, ledger, already)
-
-
 def _write(
     con: duckdb.DuckDBPyConnection,
     data: Path,
@@ -293,22 +227,6 @@ def _write(
         con, f"SELECT *, DATE '{day}' AS retired_on FROM _redirects", path(index.REDIRECT)
     )
     summary.mentions = index.write_table(
-        con, _CROSSWALK_SQL, path(index.CROSSWALK), {registry.COUNTER_KEY: str(counter).encode()}
+        con, crosswalk.SQL, path(index.CROSSWALK), {registry.COUNTER_KEY: str(counter).encode()}
     )
-    summary.residents = _count(con, "(SELECT DISTINCT resident_id FROM _links)")
-
-
-# link_method: manual (placed by a reviewer's decision), review (a pair of it waits in the
-# queue), auto (its resident has other mentions), singleton (alone).
-_CROSSWALK_SQL = """
-WITH queued AS (SELECT mention_id_l AS mention_id FROM _queue
-                UNION SELECT mention_id_r FROM _queue),
-sized AS (SELECT *, count(*) OVER (PARTITION BY resident_id) AS n FROM _links)
-SELECT mention_id, source, org_code, dataset, record_id, role, role_group, resident_id,
-    CASE WHEN assigned_by = 'manual' THEN 'manual'
-         WHEN mention_id IN (SELECT mention_id FROM queued) THEN 'review'
-         WHEN n > 1 THEN 'auto' ELSE 'singleton' END AS link_method,
-    assigned_by, match_probability, match_weight, linked_on, features_on,
-    model_version::INTEGER AS model_version
-FROM sized ORDER BY mention_id
-"""
+    summary.residents = _count(con, f"(SELECT DISTINCT resident_id FROM {crosswalk.TABLE})")

@@ -46,7 +46,7 @@ def build_queue(
     replay: Replay,
 ) -> str:
     """Create table ``_queue`` from ``pair_decisions``, last night's queue and the final
-    crosswalk ``_links``; returns the SQL that reads it."""
+    crosswalk ``links_now``; returns the SQL that reads it."""
     tonight = f"""
         SELECT unique_id_l AS mention_id_l, unique_id_r AS mention_id_r, match_weight,
             match_probability,
@@ -75,8 +75,8 @@ def build_queue(
             p.mention_id_l, p.mention_id_r, a.resident_id AS resident_id_l,
             b.resident_id AS resident_id_r, p.* EXCLUDE (mention_id_l, mention_id_r)
         FROM pairs p
-        JOIN _links a ON a.mention_id = p.mention_id_l
-        JOIN _links b ON b.mention_id = p.mention_id_r
+        JOIN links_now a ON a.mention_id = p.mention_id_l
+        JOIN links_now b ON b.mention_id = p.mention_id_r
         WHERE a.resident_id <> b.resident_id
           AND NOT EXISTS (SELECT 1 FROM _decided d WHERE d.unique_id_l = p.mention_id_l
                                                      AND d.unique_id_r = p.mention_id_r)

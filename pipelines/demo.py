@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -24,6 +24,7 @@ class DemoSummary:
     quality_failures: dict[str, int]
     linkage: dict
     seconds: float
+    reports: list[Path] = field(default_factory=list)
 
     def render(self) -> str:
         model, baseline = self.linkage.get("overall", {}), self.linkage.get("id_only_baseline", {})
@@ -45,6 +46,7 @@ class DemoSummary:
             f"  warehouse             {self.data / 'warehouse.duckdb'}",
             f"  analytics             {self.data / 'analytics.duckdb'}",
             f"  reports               {self.data / 'reports'}",
+            *(f"                        {path}" for path in self.reports),
         ]
         return "\n".join(lines)
 
@@ -67,8 +69,25 @@ def run_demo(
         simulate(sources, residents, DEMO_START, days, seed, simulate_city)
     last = DEMO_START + timedelta(days=days - 1)
     run_range(sources, data, DEMO_START, last)
+    reports = build_reports(data, last)
     linkage = evaluate(sources, data)
-    return _summarise(sources, data, days, linkage, time.perf_counter() - started)
+    summary = _summarise(sources, data, days, linkage, time.perf_counter() - started)
+    summary.reports = reports
+    return summary
+
+
+def build_reports(data: Path, last: date) -> list[Path]:
+    """The month's governance and indicator reports and the review page, as staff would open."""
+    from matching.review import build_review_page
+    from pipelines.publish.metrics_report import build_metrics_report
+    from quality.report import build_quality_report
+
+    month = f"{last:%Y-%m}"
+    return [
+        build_quality_report(data, month),
+        build_metrics_report(data, month),
+        build_review_page(data),
+    ]
 
 
 def _summarise(

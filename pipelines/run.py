@@ -50,6 +50,12 @@ def stage_link(sources: Path, data: Path, day: date) -> Any:
     return link_date(data, day)
 
 
+def stage_check(sources: Path, data: Path, day: date) -> Any:
+    from quality import check_date
+
+    return check_date(data, day)
+
+
 def stage_publish(sources: Path, data: Path, day: date) -> Any:
     from pipelines.publish import publish
 
@@ -63,6 +69,7 @@ STAGES: tuple[tuple[str, Callable[[Path, Path, date], Any]], ...] = (
     ("validate", stage_validate),
     ("standardise", stage_standardise),
     ("link", stage_link),
+    ("check", stage_check),
     ("publish", stage_publish),
 )
 

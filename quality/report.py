@@ -43,6 +43,7 @@ def build_quality_report(data: Path, month: str) -> Path:
     previous = _ranking_of(history, target.shifted(-1).text)
     ranked = sc.with_previous(ranked, previous)
     context = _context(target, results, held, ranked, history)
+    context["unranked"] = sc.unranked(results, rd.institutions(data), ranked).to_dict("records")
     html = render("quality_report.html.j2", TEMPLATES, **context)
     path = write_html(report_path(data, target.text), html)
     log.info("quality report %s: %d institutions → %s", target.text, len(ranked), path)
@@ -79,6 +80,7 @@ def _context(
         "labels": charts.LABELS,
         "summary": _summary(results, held, ranked, city, previous),
         "city": city.to_dict(),
+        "months": len(monthly),
         "ranked": ranked.to_dict("records"),
         "districts": districts.to_dict("records"),
         "worst": _worst(results),

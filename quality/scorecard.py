@@ -140,9 +140,10 @@ def worst_checks(frame: pd.DataFrame, limit: int = 10) -> pd.DataFrame:
 
 def fixes(frame: pd.DataFrame, per_org: int = 3) -> dict[str, list[dict[str, object]]]:
     """Per institution, up to ``per_org`` checks it did not pass this period, most serious
-    first (severity, then failed rows), each with the registry's advice, the places it failed
-    (dataset.field) and example record keys."""
-    items = failing_items(frame[frame["severity"].isin(SCORED)])
+    first (severity, then failed rows): the registry's advice, the check's rows over all its
+    places, the places (dataset.field) past their threshold, worst first, and example keys."""
+    scored = frame[frame["severity"].isin(SCORED)]
+    items = failing_items(scored)
     items = items[~items["passed"]]
     if items.empty:
         return {}
@@ -151,10 +152,11 @@ def fixes(frame: pd.DataFrame, per_org: int = 3) -> dict[str, list[dict[str, obj
     per_check = items.sort_values("share", ascending=False).groupby(
         ["org_code", "check_code"], as_index=False
     ).agg(
-        checked=("checked", "sum"), failed=("failed", "sum"), severity=("severity", "first"),
-        threshold=("threshold", "max"), places=("where", list),
+        severity=("severity", "first"), threshold=("threshold", "max"), places=("where", list),
         examples=("examples", lambda keys: [k for group in keys for k in group][:EXAMPLES]),
     )  # fmt: skip
+    totals = scored.groupby(["org_code", "check_code"], as_index=False)[["checked", "failed"]].sum()
+    per_check = per_check.merge(totals, on=["org_code", "check_code"])
     per_check["share"] = 100 * per_check["failed"] / per_check["checked"]
     per_check["order"] = per_check["severity"].map(SEVERITY_ORDER)
     per_check = per_check.sort_values(

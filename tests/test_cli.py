@@ -8,11 +8,16 @@ from typer.testing import CliRunner
 from pipelines.cli import app
 
 runner = CliRunner()
+COMMANDS = [
+    [], ["simulate"], ["run"], ["demo"], ["evaluate"], ["model", "train"], ["archive", "show"],
+    ["archive", "export"], ["report", "quality"], ["report", "metrics"], ["review", "page"],
+    ["review", "apply"],
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["simulate"], ["run"], ["demo"], ["evaluate"], ["model", "train"]],
+    COMMANDS,
 )
 def test_help(command: list[str]) -> None:
     result = runner.invoke(app, [*command, "--help"])
@@ -31,3 +36,16 @@ def test_run_rejects_a_range_that_goes_backwards(tmp_path) -> None:
     result = runner.invoke(app, [*args, "--date", "2026-01-05", "--through", "2026-01-01"])
     assert result.exit_code == 2
     assert "is before" in result.output
+
+
+def test_report_rejects_a_bad_month(tmp_path) -> None:
+    args = ["report", "quality", "--data", str(tmp_path), "--month", "2026-13"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2
+    assert "is not a month" in result.output
+
+
+def test_archive_show_needs_exactly_one_key(tmp_path) -> None:
+    result = runner.invoke(app, ["archive", "show", "--data", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "exactly one" in result.output

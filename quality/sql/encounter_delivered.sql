@@ -1,6 +1,7 @@
--- encounter_delivered (lake): a diagnosis, prescription, lab result or exam report of the night
--- names an encounter the hospital has delivered and not deleted by the end of the night.
--- Relational conformance: a row whose encounter never came cannot join a visit in the archive.
+-- encounter_delivered (lake): a diagnosis, prescription, lab result or exam report names an
+-- encounter the hospital has delivered and not deleted by the end of the night; {{ night }} is
+-- the details loaded grace_days ago. Relational conformance: a row whose encounter never came
+-- cannot join a visit in the archive.
 SELECT n.source, n.dataset, n.org_code, n.record_key,
        n.{{ field }} IS NOT NULL AS checked,
        e.record_key IS NULL AS failed

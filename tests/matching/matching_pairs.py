@@ -23,6 +23,7 @@ _DEFAULTS: dict[str, Any] = {
     "dataset": "hospital.patient",
     "role": "patient",
     "id_no": None,
+    "id_no_valid": None,
     "name": None,
     "sex_code": None,
     "birth_date": None,
@@ -60,14 +61,11 @@ def levels_of(pairs: list[tuple[dict[str, Any], dict[str, Any]]]) -> list[dict[s
         b = mention(f"p{i:03d}b", **_fields(b))
         rows += [a, b]
         keys.append(tuple(sorted((a["mention_id"], b["mention_id"]))))
-    settings = {
-        **load_model().settings,
-        "blocking_rules_to_generate_predictions": [{"blocking_rule": "1 = 1"}],
-    }
+    settings = load_model().settings
     con = duckdb.connect()
     con.register("m", frame(*rows))
     build_features(con, "m")
-    score_new(con, settings, new="mention_features", index=None)
+    score_new(con, settings, new="mention_features", index=None, blocking_rules=["1 = 1"])
     scored = con.sql("SELECT * FROM scored_pairs").df().set_index(["unique_id_l", "unique_id_r"])
     names = comparison_levels(settings)
     return [{c: names[c][int(scored.loc[key, f"gamma_{c}"])] for c in names} for key in keys]

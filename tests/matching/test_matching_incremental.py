@@ -3,39 +3,18 @@ split for good, corrected and deleted records move and retire residents — all 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from bridge_city import A1, A2, A3, B1, NIGHT, NO_ID, PERSON, bridge_city
 from matching_pairs import mention
 
 from matching import index, link_date
 from matching.decisions import pair_id
 from matching.review import apply_decisions
-from matching.synthetic import complete_mentions, synthetic_mentions, write_std
-from pipelines import idno
-
-D1 = date(2024, 3, 1)
-NIGHT = [D1 + timedelta(days=n) for n in range(6)]
-BORN = date(1980, 5, 9)
-ID = idno.make("320505", BORN, 11)  # a man
-PERSON = {"id_no": ID, "name": "王建国", "birth_date": BORN, "phone": "13912345678"}
-# the same man at another hospital: no ID number, month and day of birth swapped, no sex
-NO_ID = {"name": "王建国", "birth_date": date(1980, 9, 5), "phone": "13912345678"}
-OTHER = {
-    "id_no": idno.make("320506", date(1975, 2, 3), 22),
-    "name": "李秀英",
-    "birth_date": date(1975, 2, 3),
-    "phone": "13800001111",
-    "sex_code": "2",
-}
-
-
-def _land(data: Path, day: date, *rows: dict, background: pd.DataFrame | None = None) -> None:
-    """Write night ``day``'s partition (one file per night: everything of the night at once)."""
-    night = complete_mentions(pd.DataFrame(list(rows)).assign(load_date=day))
-    write_std(pd.concat([background, night], ignore_index=True), data)
+from matching.synthetic import complete_mentions, write_std
 
 
 def _links(data: Path, day: date) -> pd.Series:
@@ -51,31 +30,8 @@ def _read(data: Path, day: date, name: str) -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("incremental")
-    # a background population so that frequencies and the prior are realistic
-    background = synthetic_mentions(300, seed=8, start=D1).assign(load_date=D1)
-    # night 1: one man twice — a1 without phone, a2 without ID number: they share no
-    # blocking key, so they become two residents — and another woman
-    a1 = {**PERSON, "phone": None, "sex_code": "1"}
-    _land(
-        data,
-        NIGHT[0],
-        mention("a1", **a1),
-        mention("a2", org_code="H02", **NO_ID),
-        mention("b1", **OTHER),
-        background=background,
-    )
-    link_date(data, NIGHT[0])
-    # night 2: the man with ID number and phone: he links to both of his residents (a bridge)
-    _land(data, NIGHT[1], mention("a3", org_code="H03", **PERSON))
-    link_date(data, NIGHT[1])
+    bridge_city(data)
     return data
-
-
-def _id(n: str, org: str = "H01") -> str:
-    return f"hospital:{org}:hospital.patient:{n}:patient"
-
-
-A1, A2, A3, B1 = _id("a1"), _id("a2", "H02"), _id("a3", "H03"), _id("b1")
 
 
 def test_mentions_that_share_no_blocking_key_start_as_two_residents(lake: Path) -> None:

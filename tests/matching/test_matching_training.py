@@ -37,10 +37,14 @@ def test_model_is_saved_as_the_next_version_with_metadata(trained) -> None:
 def test_m_probabilities_match_the_damage_rates(trained) -> None:
     _, settings = trained
     d = Damage()
-    # an ID that is present is intact with probability 1 - (typo + swap + check typo)/(1 -
-    # missing) ≈ 0.964; a pair agrees exactly when both are intact: ≈ 0.93
+    # an adult's ID that is present is intact with probability 1 - (typo + swap + check
+    # typo)/(1 - missing) ≈ 0.964; a pair agrees exactly when both are intact: ≈ 0.93. Splink
+    # averages the EM sessions that can see the ID: the pinyin+birth one (adults, ≈ 0.93) and
+    # the mother+birth one (children). This city's children with an ID in two mentions agree
+    # in 66 of 79 pairs (counted from its truth: 0.835), so the average is ≈ 0.88.
     intact = 1 - (d.id_typo + d.id_swap + d.id_check_typo) / (1 - d.id_missing)
-    assert _level(settings, "id_no", "exact")["m_probability"] == pytest.approx(intact**2, abs=0.04)
+    expected = (intact**2 + 66 / 79) / 2
+    assert _level(settings, "id_no", "exact")["m_probability"] == pytest.approx(expected, abs=0.02)
     # a present name carries a homophone with probability h ≈ 0.04; a pair is "same pinyin"
     # unless both are original: 1 - (1 - h)² ≈ 0.08
     h = d.homophone / (1 - d.name_missing)

@@ -1,8 +1,8 @@
 """check_date over a tiny standardised lake and MPI: each lake check counted by hand.
 
-Two nights: P (2026-03-01) and D (2026-03-02). Only records loaded on D are checked on D, against
-everything current after D. Residents and their birth dates (from the ID numbers of their
-mentions) are:
+Two nights: P (2026-03-01) and D (2026-03-02). Only records loaded on D are checked on D (details
+for their encounter: those loaded 14 nights before D), against everything current after D.
+Residents and their birth dates (from the ID numbers of their mentions) are:
     R1 p1 1990 · R2 p2 1950 · R3 p3 (no ID) · R4 p4 2026-03-05 (born after its encounter)
     R5 m1 1960 (a mother of 66: implausible) · R6 m2 1995 · R7 c1 2024 · R8, R9 vaccine recipients
 """
@@ -24,6 +24,7 @@ from quality.post_link import CheckStageError, post_link_path
 from quality.results import RESULT_SCHEMA
 
 P, D = date(2026, 3, 1), date(2026, 3, 2)
+DUE = date(2026, 2, 16)  # details loaded 14 nights before D (grace_days) are judged on D
 H = {"source": "hospital", "org_code": "H1"}
 M = {"source": "mch", "org_code": "M1"}
 V = {"source": "vaccination", "org_code": "V1"}
@@ -82,13 +83,14 @@ def _write_lake(data: Path) -> None:
         _event(H, "hospital.encounter", "e5", event_time="2026-03-02T09:30:00+08:00",
                person_mention_id=PATIENT.format("p4")),
     ])  # fmt: skip
-    write_std(data, "diagnosis", P, [
-        _event(H, "hospital.diagnosis", "d5", encounter_key=ENCOUNTER.format("e9")),
-    ])  # fmt: skip
-    write_std(data, "diagnosis", D, [
+    write_std(data, "diagnosis", DUE, [
         _event(H, "hospital.diagnosis", f"d{i}", encounter_key=ENCOUNTER.format(e))
         for i, e in ((1, "e1"), (2, "e2"), (3, "e9"), (4, "e4"))
     ])  # fmt: skip
+    for night in (P, D):  # not due yet: their encounters have until two weeks on
+        write_std(data, "diagnosis", night, [
+            _event(H, "hospital.diagnosis", f"d5-{night.day}", encounter_key=ENCOUNTER.format("e9"))
+        ])  # fmt: skip
     mother = "mch:M1:mch.prenatal_visit:{}:mother"
     write_std(data, "prenatal_visit", D, [
         _event(M, "mch.prenatal_visit", v, event_time="2026-03-02T00:00:00+08:00",
@@ -106,9 +108,9 @@ def _write_lake(data: Path) -> None:
 
 
 def _dose(record_id: str, vaccine: str, dose_no: int, at: str, status: str = "active") -> dict:
+    mention = f"vaccination:V1:vaccination.dose:{record_id}:recipient"
     return _event(V, "vaccination.dose", record_id, vaccine_code=vaccine, dose_no=dose_no,
-                  event_time=at, status=status,
-                  person_mention_id=f"vaccination:V1:vaccination.dose:{record_id}:recipient")  # fmt: skip
+                  event_time=at, status=status, person_mention_id=mention)  # fmt: skip
 
 
 def _write_doses(data: Path) -> None:
@@ -162,15 +164,17 @@ def _counts(frame: pd.DataFrame, org: str, dataset: str, check: str) -> tuple[in
 
 def test_details_must_belong_to_a_delivered_encounter(checked: tuple[Path, pd.DataFrame]) -> None:
     _, frame = checked
-    # tonight's d1..d4: e1 came last night, e2 tonight; e9 never came; e4 was deleted tonight.
-    # d5 (loaded last night) is not counted again.
+    # d1..d4 came two weeks ago: e1 came last night and e2 tonight (in time, say at discharge);
+    # e9 never came; e4 was deleted tonight. The d5s of the last two nights are not due yet.
     row = _row(frame, "H1", "diagnosis", "encounter_delivered")
     assert (row["checked"], row["failed"]) == (4, 2)
     assert row["examples"] == "hospital:H1:hospital.diagnosis:d3, hospital:H1:hospital.diagnosis:d4"
     assert row["dimension"] == "conformance" and row["field"] == "encounter_key"
 
 
-def test_resident_age_checks_use_the_residents_birth_date(checked: tuple[Path, pd.DataFrame]) -> None:
+def test_resident_age_checks_use_the_residents_birth_date(
+    checked: tuple[Path, pd.DataFrame],
+) -> None:
     _, frame = checked
     # pv1's resident R5 was born 1960 (66 at the visit); pv2's R6 1995 (31)
     assert _counts(frame, "M1", "prenatal_visit", "pregnancy_resident_plausible") == (2, 1)
@@ -218,7 +222,7 @@ def test_output_has_the_result_columns_and_is_never_fatal(
 
 
 def test_rerun_replaces_the_nights_file(checked: tuple[Path, pd.DataFrame]) -> None:
-    data, frame = checked
+    data, _ = checked
     first = pq.read_table(post_link_path(data, D))
     check_date(data, D)
     assert pq.read_table(post_link_path(data, D)).equals(first)

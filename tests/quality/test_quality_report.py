@@ -50,7 +50,7 @@ def _post_link(data: Path, day: date) -> None:
     counts = pd.DataFrame([{
         "source": "hospital", "dataset": "hospital.patient", "org_code": "H1",
         "check_code": "id_no_usable", "field": "id_no", "checked": 4, "failed": 2,
-        "examples": "hospital:H1:hospital.patient:p2:patient, hospital:H1:hospital.patient:p3:patient",
+        "examples": ", ".join(f"hospital:H1:hospital.patient:{p}:patient" for p in ("p2", "p3")),
     }])  # fmt: skip
     lake.write_parquet(finalise([describe_rows(counts, day)]), post_link_path(data, day))
 
@@ -116,15 +116,18 @@ def test_month_without_results_is_refused(report: tuple[Path, str]) -> None:
 
 def test_cli_builds_the_report(report: tuple[Path, str]) -> None:
     data, html = report
-    result = CliRunner().invoke(app, ["report", "quality", "--data", str(data), "--month", "2026-02"])
+    args = ["report", "quality", "--data", str(data), "--month", "2026-02"]
+    result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     february = report_path(data, "2026-02").read_text(encoding="utf-8")
     assert "2026年2月" in february and february != html
 
 
 def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-             "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}"]  # fmt: skip
+    flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
+    ]  # fmt: skip
     return subprocess.run(
         [CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=90, check=True
     )

@@ -49,7 +49,8 @@ def test_both_stages_of_every_night_with_every_column(data: Path) -> None:
         ["2026-02-27", "id_no_valid", "1"], ["2026-03-01", "id_no_usable", "3"],
         ["2026-03-01", "id_no_valid", "2"],
     ]  # fmt: skip
-    assert list(frame.columns[-5:]) == ["severity", "threshold", "passed", "description", "examples"]
+    extra = ["severity", "threshold", "passed", "description", "examples"]
+    assert list(frame.columns[-5:]) == extra
     assert frame["examples"].tolist() == ["hospital:H1:hospital.patient:p1"] * 3
     assert set(frame["dimension"]) == {"identity"}
 

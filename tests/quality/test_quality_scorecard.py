@@ -1,4 +1,4 @@
-"""Scorecards from hand-made quality.result rows: scores, smoothing, ranking, worst checks, fixes."""
+"""Scorecards from hand-made quality.result rows: scores, smoothing, ranking, worst, fixes."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ def test_fixes_group_a_check_across_datasets_and_carry_the_advice() -> None:
     (item,) = fixes["A"]
     assert item["check_code"] == "late_arrival"
     assert item["places"] == ["hospital.encounter.admit_time"]
-    assert (item["checked"], item["failed"]) == (60, 12)
+    assert (item["checked"], item["failed"]) == (100, 12)  # the check over all A's records
     assert "24小时" in item["advice"]
     assert item["examples"] == [f"hospital:A:hospital.encounter:r{i}" for i in range(3)]
     assert [i["check_code"] for i in fixes["B"]] == ["id_no_valid"]

@@ -284,6 +284,4 @@ def test_failing_rows_are_named_by_record_key_at_most_three(tmp_path: Path) -> N
     dose = found[found["check_code"] == "dose_no_positive"].iloc[0]
     # four failing doses; the first three keys in key order, the key as the std lake writes it
     assert (dose["checked"], dose["failed"]) == (5, 4)
-    assert dose["examples"] == ", ".join(
-        f"vaccination:V1:vaccination.dose:r{i}" for i in (1, 3, 4)
-    )
+    assert dose["examples"] == ", ".join(f"vaccination:V1:vaccination.dose:r{i}" for i in (1, 3, 4))
