@@ -47,8 +47,10 @@ def _setup(
         format="%(message)s",
         handlers=[RichHandler(console=console, show_path=False, rich_tracebacks=True)],
     )
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    for chatty in ("great_expectations", "splink", "matplotlib"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    if not verbose:  # one line per warehouse model is detail, not progress
+        logging.getLogger("pipelines.publish.runner").setLevel(logging.WARNING)
 
 
 def _progress() -> Progress:
