@@ -1,8 +1,10 @@
 """Record linkage: person mentions → persistent resident ids (the master person index).
 
 Public steps (plain functions over paths and a date; the CLI and Airflow call them):
-``link_date`` (nightly, pinned model), ``train_model`` (offline) and ``evaluate`` (against a
-simulated city's truth). Splink is imported only when one of them is called.
+``link_date`` (nightly, incremental, pinned model), ``train_model`` / ``train_model_from_lake``
+(offline), ``evaluate`` (against a simulated city's truth), and for reviewers
+``matching.review.build_review_page`` / ``apply_decisions``. Splink is imported only when one
+of them is called. See docs/linkage.md.
 """
 
 from __future__ import annotations

@@ -86,11 +86,18 @@ def classify_pairs(
 
 
 def cluster_new(
-    con: duckdb.DuckDBPyConnection, nodes: str, decisions: str = "pair_decisions"
-) -> pd.DataFrame:
-    """``unique_id, cluster_key`` for every mention in ``nodes``: connected components of
-    the automatic links among them (key: the smallest mention id of the component), split
-    where a cannot-link pair would share one."""
+    con: duckdb.DuckDBPyConnection,
+    nodes: str,
+    decisions: str = "pair_decisions",
+    out: str = "new_clusters",
+) -> int:
+    """Table ``out`` (unique_id, cluster_key) for every mention in ``nodes``: connected
+    components of the automatic links among them (key: the smallest mention id of the
+    component), split where a cannot-link pair would share one. Returns the row count.
+
+    Only integers leave DuckDB (node numbers and edges); mention ids stay in SQL, so a first
+    night of millions of mentions clusters in seconds.
+    """
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _node_ids AS
         SELECT unique_id, (row_number() OVER (ORDER BY unique_id) - 1)::BIGINT AS n
         FROM {nodes}""")
@@ -99,11 +106,15 @@ def cluster_new(
         JOIN _node_ids a ON a.unique_id = d.unique_id_l
         JOIN _node_ids b ON b.unique_id = d.unique_id_r
         WHERE d.decision = 'auto' AND NOT d.between""").fetchnumpy()
-    ids = con.execute("SELECT unique_id FROM _node_ids ORDER BY n").fetchnumpy()["unique_id"]
-    roots = connected_components(len(ids), *(np.asarray(v, dtype=np.int64) for v in edges.values()))
-    clusters = pd.DataFrame({"unique_id": ids, "cluster_key": ids[roots]})
-    clusters = split_conflicts(con, clusters, decisions)
-    return clusters.sort_values("unique_id", ignore_index=True)
+    count = con.execute("SELECT count(*) FROM _node_ids").fetchall()[0][0]
+    roots = connected_components(count, *(np.asarray(v, dtype=np.int64) for v in edges.values()))
+    con.register("_roots", pd.DataFrame({"n": np.arange(count, dtype=np.int64), "root": roots}))
+    con.execute(f"""CREATE OR REPLACE TABLE {out} AS
+        SELECT a.unique_id, b.unique_id AS cluster_key FROM _node_ids a
+        JOIN _roots r ON r.n = a.n JOIN _node_ids b ON b.n = r.root""")
+    con.unregister("_roots")
+    split_conflicts(con, out, decisions)
+    return count
 
 
 def connected_components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -124,38 +135,37 @@ def connected_components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray
             parent = grand
 
 
-def split_conflicts(
-    con: duckdb.DuckDBPyConnection, clusters: pd.DataFrame, decisions: str
-) -> pd.DataFrame:
-    """Re-cluster, at rising thresholds, each cluster that holds a cannot-link pair."""
-    con.register("_clusters", clusters)
-    bad = con.sql(f"""
+def split_conflicts(con: duckdb.DuckDBPyConnection, clusters: str, decisions: str) -> None:
+    """Re-cluster, at rising thresholds, each cluster of table ``clusters`` that holds a
+    cannot-link pair (only those clusters are pulled out of DuckDB)."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _bad AS
         SELECT DISTINCT a.cluster_key FROM {decisions} d
-        JOIN _clusters a ON a.unique_id = d.unique_id_l
-        JOIN _clusters b ON b.unique_id = d.unique_id_r
-        WHERE d.decision = 'cannot_link' AND a.cluster_key = b.cluster_key""").df()
-    if bad.empty:
-        con.unregister("_clusters")
-        return clusters
-    con.register("_bad", bad)
+        JOIN {clusters} a ON a.unique_id = d.unique_id_l
+        JOIN {clusters} b ON b.unique_id = d.unique_id_r
+        WHERE d.decision = 'cannot_link' AND a.cluster_key = b.cluster_key""")
+    members = con.sql(f"""SELECT unique_id, cluster_key FROM {clusters}
+        WHERE cluster_key IN (SELECT cluster_key FROM _bad) ORDER BY unique_id""").df()
+    if members.empty:
+        return
     edges = con.sql(f"""
         SELECT d.unique_id_l, d.unique_id_r,
             CASE WHEN d.reason = 'reviewer decision: match' THEN {MANUAL_WEIGHT}
                  ELSE d.match_weight END AS match_weight, d.decision, c.cluster_key
-        FROM {decisions} d JOIN _clusters c ON c.unique_id = d.unique_id_l
+        FROM {decisions} d JOIN {clusters} c ON c.unique_id = d.unique_id_l
         WHERE c.cluster_key IN (SELECT cluster_key FROM _bad)
           AND d.decision IN ('auto', 'cannot_link')
         ORDER BY d.unique_id_l, d.unique_id_r""").df()
-    con.unregister("_bad")
-    con.unregister("_clusters")
-    members = clusters[clusters["cluster_key"].isin(bad["cluster_key"])]
     new_keys: dict[str, str] = {}
     for key, group in edges.groupby("cluster_key", sort=True):
         nodes = members.loc[members["cluster_key"] == key, "unique_id"].tolist()
         new_keys.update(split_one(nodes, group))
-    clusters = clusters.copy()
-    clusters["cluster_key"] = clusters["unique_id"].map(new_keys).fillna(clusters["cluster_key"])
-    return clusters
+    con.register(
+        "_new_keys",
+        pd.DataFrame({"unique_id": list(new_keys), "cluster_key": list(new_keys.values())}),
+    )
+    con.execute(f"""UPDATE {clusters} SET cluster_key = k.cluster_key FROM _new_keys k
+                    WHERE {clusters}.unique_id = k.unique_id""")
+    con.unregister("_new_keys")
 
 
 def split_one(nodes: list[str], edges: pd.DataFrame) -> dict[str, str]:

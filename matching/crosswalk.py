@@ -21,10 +21,9 @@ RECORD_COLUMNS = ("source", "org_code", "dataset", "record_id", "role", "role_gr
 TABLE = "links_now"
 
 
-def build(con: duckdb.DuckDBPyConnection, assigned: pd.DataFrame, day: date, version: int) -> None:
+def build(con: duckdb.DuckDBPyConnection, day: date, version: int) -> None:
     """``links_now``: the index minus removed mentions, plus the new ones where ``attach``
-    put them, each with its best automatic link's weight."""
-    con.register("_assigned", assigned)
+    put them (table ``assigned``), each with its best automatic link's weight."""
     cols = ", ".join(RECORD_COLUMNS)
     new_cols = ", ".join(f"n.{c}" for c in RECORD_COLUMNS)
     con.execute(f"""
@@ -37,7 +36,7 @@ def build(con: duckdb.DuckDBPyConnection, assigned: pd.DataFrame, day: date, ver
             coalesce(a.match_weight, b.match_weight),
             coalesce(a.match_probability, b.match_probability), DATE '{day}', DATE '{day}',
             {version}
-        FROM _assigned a JOIN new_records n USING (unique_id)
+        FROM assigned a JOIN new_records n USING (unique_id)
         LEFT JOIN (SELECT id AS unique_id, max(match_weight) AS match_weight,
                           max(match_probability) AS match_probability
                    FROM (SELECT new_id AS id, * FROM pair_decisions WHERE decision = 'auto'
@@ -45,7 +44,6 @@ def build(con: duckdb.DuckDBPyConnection, assigned: pd.DataFrame, day: date, ver
                          SELECT other_id AS id, * FROM pair_decisions
                          WHERE decision = 'auto' AND NOT between)
                    GROUP BY id) b USING (unique_id)""")
-    con.unregister("_assigned")
 
 
 def replay_decisions(

@@ -36,6 +36,7 @@ KEY_COLUMNS = (
     "unique_id",
     "name",
     "name_pinyin",
+    "surname",
     "id_key",
     "id_ab",
     "mother_key",
@@ -187,6 +188,7 @@ SELECT NULL::VARCHAR AS mention_id, NULL::VARCHAR AS source, NULL::VARCHAR AS or
     NULL::VARCHAR AS name_pinyin, NULL::VARCHAR AS surname, NULL::VARCHAR AS given_name,
     NULL::DATE AS birth_date, NULL::DATE AS id_birth_date, NULL::VARCHAR AS sex_code,
     NULL::VARCHAR AS id_sex_code, NULL::VARCHAR AS phone, NULL::VARCHAR AS district_code,
-    NULL::VARCHAR AS address, NULL::DATE AS event_date
+    NULL::VARCHAR AS address, NULL::DATE AS event_date, NULL::BOOLEAN AS id_no_valid,
+    NULL::DATE AS load_date
 LIMIT 0
 """

@@ -117,15 +117,14 @@ def _link(
     con.register("decided_pairs", replay.pairs)
     scoring = time.perf_counter()
     _score(con, model, summary)
-    clusters = cluster_new(con, "new_features")
-    con.register("_clusters", clusters)
+    cluster_new(con, "new_features")
     first = registry.read_counter(
         prev.crosswalk and str(prev.crosswalk),
         con.sql("SELECT DISTINCT resident_id FROM prev_links").df(),
     )
-    assigned, counter = registry.attach(clusters, _attach_candidates(con), first)
+    counter = registry.attach(con, _attach_candidates(con), first)
     summary.scoring_seconds = round(time.perf_counter() - scoring, 3)
-    crosswalk.build(con, assigned, day, model.version)
+    crosswalk.build(con, day, model.version)
     ledger = registry.Ledger()
     counter = crosswalk.replay_decisions(
         con, replay, (model.settings, model.thresholds), ledger, counter, day
@@ -134,7 +133,9 @@ def _link(
     crosswalk.retire(con, ledger)
     queue = build_queue(con, data, day, prev, model.settings, replay)
     _write(con, data, day, counter, ledger, queue, summary)
-    summary.bridged_clusters = int(assigned.loc[assigned["bridged"], "resident_id"].nunique())
+    summary.bridged_clusters = _count(
+        con, "(SELECT DISTINCT resident_id FROM assigned WHERE bridged)"
+    )
     summary.new_residents = counter - first
 
 
@@ -182,7 +183,7 @@ def _attach_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                 CASE WHEN d.reason = 'reviewer decision: match' THEN {MANUAL_WEIGHT}
                      ELSE d.match_weight END AS match_weight, d.match_probability
             FROM pair_decisions d
-            JOIN _clusters c ON c.unique_id = d.new_id
+            JOIN new_clusters c ON c.unique_id = d.new_id
             JOIN prev_links p ON p.mention_id = d.other_id
             WHERE d.between AND d.decision IN ('auto', 'cannot_link')
               AND d.other_id NOT IN (SELECT mention_id FROM removed))

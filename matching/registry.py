@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
@@ -82,45 +83,44 @@ class Ledger:
 
 
 def attach(
-    clusters: pd.DataFrame, candidates: pd.DataFrame, counter: int
-) -> tuple[pd.DataFrame, int]:
-    """Give each cluster of new mentions a resident.
+    con: duckdb.DuckDBPyConnection,
+    candidates: pd.DataFrame,
+    counter: int,
+    clusters: str = "new_clusters",
+    out: str = "assigned",
+) -> int:
+    """Give each cluster of new mentions a resident: table ``out`` (unique_id, resident_id,
+    assigned_by, bridged, match_weight, match_probability); returns the new counter.
 
-    ``clusters``: unique_id, cluster_key. ``candidates``: cluster_key, resident_id, weight,
-    probability, usable — one row per existing resident a cluster links to automatically;
-    ``usable`` is false when a pinned different-person pair (twins) or a reviewer's
-    non-match forbids that resident. Returns (unique_id, resident_id, assigned_by, bridged,
-    match_weight, match_probability) and the new counter. ``bridged`` marks clusters that
-    linked to several usable residents (joined the strongest; the rest is for review).
+    ``clusters``: a table (unique_id, cluster_key). ``candidates``: cluster_key, resident_id,
+    weight, probability, usable — one row per existing resident a cluster links to
+    automatically; ``usable`` is false when a pinned different-person pair (twins) or a
+    reviewer's non-match forbids that resident. A cluster joins its strongest usable
+    resident (ties: the smaller id); ``bridged`` marks clusters that linked to several (the
+    rest goes to review). Clusters without one get fresh ids in sorted key order.
     """
-    usable = candidates.loc[candidates["usable"].astype(bool)].sort_values(
-        ["cluster_key", "weight", "resident_id"], ascending=[True, False, True]
-    )
-    best = usable.drop_duplicates("cluster_key").set_index("cluster_key")
-    per_cluster = usable["cluster_key"].value_counts()
-    bridged = set(per_cluster[per_cluster > 1].index)
-    keys = pd.Series(sorted(set(clusters["cluster_key"]) - set(best.index)), dtype="str")
-    fresh = pd.DataFrame(
-        {
-            "cluster_key": keys,
-            "resident_id": [format_resident_id(counter + 1 + i) for i in range(len(keys))],
-        }
-    )
-    joined = best.reset_index()[["cluster_key", "resident_id", "weight", "probability"]]
-    chosen = pd.concat([joined, fresh], ignore_index=True)
-    out = clusters.merge(chosen, on="cluster_key", how="left")
-    out["bridged"] = out["cluster_key"].isin(bridged)
-    out["assigned_by"] = "auto"
-    out = out.rename(columns={"weight": "match_weight", "probability": "match_probability"})
-    cols = [
-        "unique_id",
-        "resident_id",
-        "assigned_by",
-        "bridged",
-        "match_weight",
-        "match_probability",
-    ]
-    return out[cols].sort_values("unique_id", ignore_index=True), counter + len(keys)
+    con.register("_candidates", candidates)
+    con.execute("""CREATE OR REPLACE TEMP TABLE _best AS
+        SELECT cluster_key, resident_id, weight, probability,
+            count(*) OVER (PARTITION BY cluster_key) > 1 AS bridged
+        FROM _candidates WHERE usable
+        QUALIFY row_number() OVER (PARTITION BY cluster_key
+                                   ORDER BY weight DESC, resident_id) = 1""")
+    con.unregister("_candidates")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _fresh AS
+        SELECT cluster_key,
+            printf('{PREFIX}%0{WIDTH}d', {counter} + row_number() OVER (ORDER BY cluster_key))
+                AS resident_id
+        FROM (SELECT DISTINCT cluster_key FROM {clusters}
+              WHERE cluster_key NOT IN (SELECT cluster_key FROM _best))""")
+    con.execute(f"""CREATE OR REPLACE TABLE {out} AS
+        SELECT c.unique_id, coalesce(b.resident_id, f.resident_id) AS resident_id,
+            'auto' AS assigned_by, coalesce(b.bridged, false) AS bridged,
+            b.weight AS match_weight, b.probability AS match_probability
+        FROM {clusters} c LEFT JOIN _best b USING (cluster_key)
+        LEFT JOIN _fresh f USING (cluster_key)
+        ORDER BY c.unique_id""")
+    return counter + con.execute("SELECT count(*) FROM _fresh").fetchall()[0][0]
 
 
 def merge(

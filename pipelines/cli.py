@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import secrets
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -282,3 +283,18 @@ def _parse_date(text: str, option: str) -> date:
 def _require_dir(path: Path, option: str) -> None:
     if not path.is_dir():
         raise typer.BadParameter(f"{path} is not a folder", param_hint=option)
+
+
+OUR_PACKAGES = ("pipelines.", "matching.", "quality.", "schemas.")
+
+
+def main() -> None:
+    """Console entry point: errors our own code raises on purpose print as one clear line."""
+    try:
+        app()
+    except Exception as exc:
+        ours = type(exc).__module__.startswith(OUR_PACKAGES)
+        if not (ours or isinstance(exc, FileNotFoundError)) or "-v" in sys.argv:
+            raise  # a bug (or --verbose): keep the traceback
+        console.print(f"[bold red]error:[/bold red] {exc}")
+        raise SystemExit(1) from None

@@ -49,3 +49,19 @@ def test_archive_show_needs_exactly_one_key(tmp_path) -> None:
     result = runner.invoke(app, ["archive", "show", "--data", str(tmp_path)])
     assert result.exit_code == 2
     assert "exactly one" in result.output
+
+
+def test_a_deliberate_error_is_one_clear_line(tmp_path, monkeypatch, capsys) -> None:
+    import pytest
+
+    from pipelines.cli import main
+
+    bad = tmp_path / "decisions.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    argv = ["healtharchive", "review", "apply", "--data", str(tmp_path), "--decisions", str(bad)]
+    monkeypatch.setattr("sys.argv", argv)
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 1
+    err = capsys.readouterr().err
+    assert "no crosswalk under" in err and "Traceback" not in err  # no night was linked yet

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from matching.evaluation import pairwise_metrics
+from matching.evaluation import mention_misses, pairwise_metrics
 
 
 def test_pairwise_metrics_from_cluster_sizes() -> None:
@@ -33,3 +33,33 @@ def test_all_singletons_have_perfect_precision_and_no_recall() -> None:
     frame = pd.DataFrame({"resident_id": ["R1", "R2"], "person_id": ["A", "A"]})
     got = pairwise_metrics(frame, "resident_id")
     assert (got["precision"], got["recall"], got["persons_split"]) == (1.0, 0.0, 1)
+
+
+def test_mentions_away_from_their_person_or_with_a_stranger() -> None:
+    # person A: m1, m2 in R1 and m3 in R2; person B: m4 in R2 with m3
+    frame = pd.DataFrame(
+        {
+            "resident_id": ["R1", "R1", "R2", "R2"],
+            "person_id": ["A", "A", "A", "B"],
+        }
+    )
+    got = mention_misses(frame, "resident_id")
+    # A's home is R1 (2 mentions): m3 is split off. R2 holds one A and one B: the tie goes
+    # to the smaller person id A, so m4 (B) is the one merged with a stranger
+    assert got["split"].tolist() == [False, False, True, False]
+    assert got["merged"].tolist() == [False, False, False, True]
+
+
+def test_bulk_synthetic_mentions_follow_the_contract() -> None:
+    from matching.synthetic_bulk import bulk_mentions, next_night
+
+    m = bulk_mentions(2000, seed=5)
+    # 1 + Poisson(2) mentions per person: about 3 per person
+    assert 5000 < len(m) < 7000 and m["mention_id"].is_unique
+    assert m["person_id"].nunique() <= 2000
+    # most numbers survive intact; children often come without one
+    assert 0.8 < m["id_no_valid"].mean() < 0.97
+    assert set(m["role"]) == {"patient", "examinee", "recipient"}
+    night = next_night(m, 100, seed=1)
+    assert len(night) == 100 and not set(night["mention_id"]) & set(m["mention_id"])
+    assert (night["load_date"] > m["load_date"].max()).all()

@@ -157,3 +157,10 @@ def test_twins_stay_apart(tmp_path: Path) -> None:
     for person in twins:
         mine = twin_links[twin_links["person_id"] == person]
         assert mine.loc[mine.index.str.contains(":h|:c"), "resident_id"].nunique() == 1
+
+
+def test_a_night_without_mentions_keeps_the_chain(tmp_path: Path) -> None:
+    # nothing standardised yet: an empty crosswalk, so the next night finds its predecessor
+    first = link_date(tmp_path, D1)
+    assert (first.mentions, first.residents) == (0, 0) and first.path.exists()
+    assert index.previous(tmp_path, D2).day == D1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -19,18 +20,19 @@ from matching.registry import (
 R1, R2, R3, R4 = (format_resident_id(n) for n in (1, 2, 3, 4))
 
 
-def _clusters(groups: list[list[str]]) -> pd.DataFrame:
-    rows = [(m, min(g)) for g in groups for m in g]
-    return pd.DataFrame(rows, columns=["unique_id", "cluster_key"])
-
-
-def _candidates(*rows: tuple[str, str, float, bool]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=["cluster_key", "resident_id", "weight", "usable"])
-    return frame.assign(probability=0.99)
-
-
-def _ids(out: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(out["unique_id"], out["resident_id"], strict=True))
+def _attach(groups: list[list[str]], *candidates: tuple, counter: int) -> tuple[dict, set, int]:
+    """Run ``attach`` on clusters given as groups of mention ids (key: the smallest)."""
+    clusters = pd.DataFrame([(m, min(g)) for g in groups for m in g],
+                            columns=["unique_id", "cluster_key"])  # fmt: skip
+    cands = pd.DataFrame(
+        list(candidates), columns=["cluster_key", "resident_id", "weight", "usable"]
+    ).assign(probability=0.99)
+    con = duckdb.connect()
+    con.register("clusters", clusters)
+    con.execute("CREATE TABLE new_clusters AS SELECT * FROM clusters")
+    counter = attach(con, cands.astype({"usable": bool, "weight": float}), counter)
+    rows = con.execute("SELECT unique_id, resident_id, bridged FROM assigned").fetchall()
+    return {u: r for u, r, _ in rows}, {u for u, _, b in rows if b}, counter
 
 
 def _links(pairs: dict[str, str]) -> pd.DataFrame:
@@ -41,29 +43,27 @@ def _links(pairs: dict[str, str]) -> pd.DataFrame:
 
 def test_new_clusters_get_fresh_ids_in_sorted_order() -> None:
     # no existing resident: clusters "a" and "c" get R3, R4 after the counter (2)
-    out, counter = attach(_clusters([["c", "d"], ["a"]]), _candidates(), counter=2)
-    assert _ids(out) == {"a": R3, "c": R4, "d": R4}
-    assert counter == 4 and not out["bridged"].any()
+    ids, bridged, counter = _attach([["c", "d"], ["a"]], counter=2)
+    assert ids == {"a": R3, "c": R4, "d": R4}
+    assert counter == 4 and not bridged
 
 
 def test_a_cluster_joins_the_one_resident_it_links_to() -> None:
-    out, counter = attach(_clusters([["n1", "n2"]]), _candidates(("n1", R1, 12.0, True)), 2)
-    assert _ids(out) == {"n1": R1, "n2": R1}
-    assert counter == 2 and out["match_weight"].tolist() == [12.0, 12.0]
+    ids, _, counter = _attach([["n1", "n2"]], ("n1", R1, 12.0, True), counter=2)
+    assert ids == {"n1": R1, "n2": R1} and counter == 2
 
 
 def test_a_bridging_cluster_joins_the_strongest_and_is_flagged() -> None:
     # n1 links to R1 (weight 10) and R2 (weight 15): joins R2, never merges R1 into it
-    out, _ = attach(
-        _clusters([["n1"]]), _candidates(("n1", R1, 10.0, True), ("n1", R2, 15.0, True)), 2
-    )
-    assert _ids(out) == {"n1": R2} and out["bridged"].all()
+    ids, bridged, _ = _attach([["n1"]], ("n1", R1, 10.0, True), ("n1", R2, 15.0, True),
+                              counter=2)  # fmt: skip
+    assert ids == {"n1": R2} and bridged == {"n1"}
 
 
 def test_a_forbidden_resident_is_not_joined() -> None:
     # twin: n1 links to R1 but a pinned different-person pair forbids it → a new resident
-    out, counter = attach(_clusters([["n1"]]), _candidates(("n1", R1, 20.0, False)), 2)
-    assert _ids(out) == {"n1": R3} and counter == 3
+    ids, _, counter = _attach([["n1"]], ("n1", R1, 20.0, False), counter=2)
+    assert ids == {"n1": R3} and counter == 3
 
 
 def test_merge_keeps_the_larger_resident_and_retires_the_other() -> None:

@@ -1,0 +1,73 @@
+"""Candidate pairs counted before predicting, index candidates, nightly stop lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from matching_pairs import frame, mention
+
+from matching.blocking import PREDICTION_KEYS, count_candidate_pairs, index_candidates
+from matching.features import keyed_view, population_features, record_features
+from matching.index import KEY_COLUMNS
+from pipelines import idno
+
+BORN = date(1990, 4, 2)
+
+
+@pytest.fixture()
+def con() -> duckdb.DuckDBPyConnection:
+    # index: three mentions born BORN (two named 王伟), one other; tonight: two 王伟 born BORN
+    index = [
+        mention(f"i{n}", name=name, birth_date=b)
+        for n, (name, b) in enumerate(
+            [("王伟", BORN), ("王伟", BORN), ("李娜", BORN), ("李娜", date(1970, 1, 1))]
+        )
+    ]
+    new = [mention(f"n{n}", name="王伟", birth_date=BORN) for n in range(2)]
+    con = duckdb.connect()
+    con.register("index_in", frame(*index))
+    con.register("new_in", frame(*new))
+    record_features(con, "index_in", "index_rec")
+    record_features(con, "new_in", "new_rec")
+    return con  # fmt: skip
+
+
+def test_pairs_are_counted_within_tonight_and_against_the_index(con) -> None:
+    counts = count_candidate_pairs(con, "new_rec", "index_rec")
+    # pinyin+birth: "wang wei"/BORN has 2 new mentions (1 pair within) and 2 in the index
+    # (2 × 2 = 4 pairs between): 5; no ID, phone or mother: those rules count nothing
+    assert counts["pinyin+birth"] == 5
+    assert counts["id_no"] == counts["birth+phone"] == counts["mother+birth"] == 0
+    assert count_candidate_pairs(con, "new_rec")["pinyin+birth"] == 1
+
+
+def test_only_index_mentions_sharing_a_key_are_candidates(con) -> None:
+    index_candidates(con, "new_rec", "index_rec", out="ids")
+    ids = sorted(r[0].split(":")[3] for r in con.execute("SELECT unique_id FROM ids").fetchall())
+    assert ids == ["i0", "i1"]  # 李娜 born BORN shares no key with 王伟 born BORN
+
+
+def test_every_blocking_key_is_kept_in_the_index_keys() -> None:
+    used = {k.split("(")[-1].split(",")[0].strip(") ") for _, keys in PREDICTION_KEYS
+            for k in keys}  # fmt: skip
+    assert used <= set(KEY_COLUMNS)
+
+
+def test_a_number_shared_by_many_names_is_a_placeholder() -> None:
+    # one ID number on five different names (a clinic's dummy), and a real one
+    dummy, real = idno.make("320505", date(1980, 1, 1), 1), idno.make("320505", BORN, 2)
+    names = ["甲一", "乙二", "丙三", "丁四", "戊五"]
+    index = [mention(f"i{n}", name=name, id_no=dummy) for n, name in enumerate(names[:4])]
+    new = [mention("n0", name=names[4], id_no=dummy), mention("n1", name="王伟", id_no=real)]
+    con = duckdb.connect()
+    con.register("index_in", frame(*index))
+    con.register("new_in", frame(*new))
+    record_features(con, "index_in", "index_rec")
+    record_features(con, "new_in", "new_rec")
+    # the fifth name arrives tonight: counted over index ∪ new, the dummy is stopped
+    population_features(con, "new_rec", "index_rec")
+    keyed_view(con, "new_rec", "new_keyed")
+    keyed = dict(con.execute("SELECT record_id, id_key FROM new_keyed").fetchall())
+    assert keyed == {"n0": None, "n1": real}
