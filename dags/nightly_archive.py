@@ -21,9 +21,10 @@ def _paths_and_day() -> tuple[str, str, str]:
     from pipelines.run import night_to_process
 
     context = get_current_context()
-    day = context["params"].get("day") or night_to_process(
-        context.get("logical_date"), context["dag_run"].run_after
-    ).isoformat()
+    day = (
+        context["params"].get("day")
+        or night_to_process(context.get("logical_date"), context["dag_run"].run_after).isoformat()
+    )
     return os.environ["HEALTHARCHIVE_SOURCES"], os.environ.get("HEALTHARCHIVE_DATA", "data"), day
 
 
