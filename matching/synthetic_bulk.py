@@ -17,22 +17,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from matching import synthetic
 from pipelines.idno import CHECK_CHARS, WEIGHTS
 
-DISTRICTS = np.array(
-    [
-        "320505",
-        "320506",
-        "320507",
-        "320508",
-        "320509",
-        "320571",
-        "320581",
-        "320582",
-        "320583",
-        "320585",
-    ]
-)
+DISTRICTS = np.array(synthetic.DISTRICTS)
 EPOCH = date(1930, 1, 1)
 CHILD_SHARE = 0.12
 DAMAGE = {"id_missing": 0.03, "id_typo": 0.006, "id_swap": 0.004, "homophone": 0.01,
