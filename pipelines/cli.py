@@ -74,15 +74,14 @@ def simulate(
     seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same city.")] = 7,
 ) -> None:
     """Write a simulated city's sources per spec/SOURCES.md, with truth/ for evaluation."""
-    from pipelines.simulate import simulate_city
-
-    summary = _simulate(out, residents, _parse_date(start, "--start"), days, seed, simulate_city)
+    summary = _simulate(out, residents, _parse_date(start, "--start"), days, seed)
     console.print(summary)
 
 
-def _simulate(
-    out: Path, residents: int, start: date, days: int, seed: int, simulate_city
-) -> object:
+def _simulate(out: Path, residents: int, start: date, days: int, seed: int) -> object:
+    """Simulate with a progress bar per stage (the CLI's and the demo's simulator)."""
+    from pipelines.simulate import simulate_city
+
     with _progress() as bar:
         tasks: dict[str, int] = {}
 

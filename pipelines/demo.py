@@ -61,12 +61,11 @@ def run_demo(
 ) -> DemoSummary:
     """Simulate into ``folder/sources``, run each night into ``folder/data``, summarise."""
     from matching import evaluate
-    from pipelines.simulate import simulate_city
 
     started = time.perf_counter()
     sources, data = folder / "sources", folder / "data"
     if not (sources / "truth").exists():
-        simulate(sources, residents, DEMO_START, days, seed, simulate_city)
+        simulate(sources, residents, DEMO_START, days, seed)
     last = DEMO_START + timedelta(days=days - 1)
     run_range(sources, data, DEMO_START, last)
     reports = build_reports(data, last)
