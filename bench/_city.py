@@ -33,7 +33,7 @@ def _exclusive(root: Path) -> Iterator[None]:
 
 def simulated_city(residents: int = 100_000, days: int = 30, seed: int = 7) -> Path:
     """The sources root of a simulated city (built on first use)."""
-    from pipelines.simulate import simulate_city
+    from simulator import simulate_city
 
     root = _root(residents, days, seed)
     sources = root / "sources"

@@ -60,7 +60,7 @@ def _nights(sources: Path, data: Path, days: int) -> dict:
 
 
 def run(residents: int, days: int) -> dict:
-    from pipelines.publish.reference import load_reference
+    from pipelines.extract.reference import load_reference
 
     sources = simulated_city(residents, days)  # cached under bench/work/, built once
     with tempfile.TemporaryDirectory(prefix="bench-extract-") as tmp, PeakRss() as rss:

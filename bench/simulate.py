@@ -20,7 +20,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench._machine import RESULTS, PeakRss, machine
-from pipelines.simulate import simulate_city
+from simulator import simulate_city
 
 START, SEED = date(2026, 1, 1), 7
 SIZES = [(3_000, 14), (100_000, 30)]  # small first: peak RSS is per process

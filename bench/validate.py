@@ -26,7 +26,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from bench._city import last_day, processed_city
 from bench._machine import RESULTS, PeakRss, machine
-from pipelines import lake
+from kernel.layout import Layout
 
 RESIDENTS, DAYS = 100_000, 30
 BUDGET_SECONDS = 60.0
@@ -38,11 +38,11 @@ def _link_night(data: Path, work: Path, night: date) -> None:
         target = work / folder.relative_to(data)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.symlink_to(folder)
-    log = lake.load_log_path(data, night).parent
+    log = Layout(data).night("ops.load_log", night).parent
     (work / log.relative_to(data)).parent.mkdir(parents=True, exist_ok=True)
     (work / log.relative_to(data)).symlink_to(log)
     (work / "lake" / "std").symlink_to(data / "lake" / "std")
-    mpi = lake.mpi_path(data, night).parent
+    mpi = Layout(data).night("mpi.record_link", night).parent
     (work / mpi.relative_to(data)).parent.mkdir(parents=True, exist_ok=True)
     (work / mpi.relative_to(data)).symlink_to(mpi)
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines import lake
+from kernel.atomic import atomic_path
+from kernel.layout import Layout
 
 COLUMNS = ("pair_id", "mention_id_l", "mention_id_r", "decision", "reviewer", "reason")
 DECISIONS = ("match", "non-match")
@@ -42,7 +43,7 @@ def pair_id(mention_a: str, mention_b: str) -> str:
 
 
 def decisions_dir(data: Path) -> Path:
-    return Path(data) / "mpi" / "decisions"
+    return Layout(data).decisions_dir
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -125,7 +126,7 @@ def store(data: Path, decisions: pd.DataFrame, now: datetime | None = None) -> S
         return Stored(existing[0], True)
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
     path = folder / f"decisions-{stamp}-{digest}.csv"
-    with lake.atomic_path(path) as tmp:
+    with atomic_path(path) as tmp:
         tmp.write_text(body, encoding="utf-8")
     return Stored(path, False)
 

@@ -16,7 +16,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import lake
+from kernel.layout import Layout, partition_date
+from schemas.tables import std_current_sql
 
 TRUTH_KEYS = ["source", "org_code", "record_id", "role"]
 
@@ -94,18 +95,19 @@ def _figures(frame: pd.DataFrame, cluster: str) -> dict:
 
 
 def newest_crosswalk(data: Path) -> Path:
-    found = sorted((data / "mpi").glob("date=*/record_link.parquet"), key=lake.partition_date)
+    found = Layout(data).nights("mpi.record_link")
     if not found:
-        raise FileNotFoundError(f"no crosswalk under {data / 'mpi'}")
+        raise FileNotFoundError(f"no crosswalk under {data} (run the link stage first)")
     return found[-1]
 
 
 def _joined(sources: Path, data: Path) -> tuple[pd.DataFrame, date]:
     path = newest_crosswalk(data)
-    day = lake.partition_date(path)
+    day = partition_date(path)
     con = duckdb.connect()
     try:
-        con.execute(f"CREATE VIEW pm AS {lake.current_sql(data, 'person_mention', day)}")
+        current = std_current_sql(Layout(data), "person_mention", day)
+        con.execute(f"CREATE VIEW pm AS {current}")
         frame = con.sql(f"""
             SELECT x.mention_id, x.role, x.role_group, x.resident_id, t.person_id,
                 coalesce(pm.id_no, x.mention_id) AS id_only_key
@@ -153,7 +155,7 @@ def misses(sources: Path, data: Path) -> dict[str, Any]:
                 pm.name IS NOT NULL AS has_name, pm.birth_date IS NOT NULL AS has_birth,
                 coalesce(p.newborn, 'False') = 'True' AS newborn
             FROM _split s
-            JOIN ({lake.current_sql(data, "person_mention", day)}) pm USING (mention_id)
+            JOIN ({std_current_sql(Layout(data), "person_mention", day)}) pm USING (mention_id)
             LEFT JOIN read_csv('{Path(sources) / "truth" / "person.csv"}', all_varchar = true) p
               USING (person_id)""").df()
     finally:
@@ -175,7 +177,7 @@ def misses(sources: Path, data: Path) -> dict[str, Any]:
 def truth_decisions(sources: Path, data: Path, reviewer: str = "simulated") -> pd.DataFrame:
     """The newest review queue decided from the simulator's truth, in the decisions-file
     shape (``matching.decisions.COLUMNS``): what a perfect reviewer would record."""
-    path = newest_crosswalk(Path(data)).with_name("review_queue.parquet")
+    path = Layout(data).night("mpi.review_queue", partition_date(newest_crosswalk(Path(data))))
     queue = pd.read_parquet(path, columns=["pair_id", "mention_id_l", "mention_id_r"])
     frame, _ = _joined(Path(sources), Path(data))
     person = frame.set_index("mention_id")["person_id"]

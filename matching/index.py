@@ -23,13 +23,16 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import lake
+from kernel.atomic import atomic_path
+from kernel.layout import Layout, partition_date
+from kernel.sql import sql_string
 
-CROSSWALK = "record_link.parquet"
-FEATURES = "features.parquet"
-QUEUE = "review_queue.parquet"
-AUDIT = "link_audit.parquet"
-REDIRECT = "resident_redirect.parquet"
+# The nightly tables of the index (kernel.layout.NIGHTLY says where, schemas/mpi what).
+CROSSWALK = "mpi.record_link"
+FEATURES = "mpi.features"
+QUEUE = "mpi.review_queue"
+AUDIT = "mpi.link_audit"
+REDIRECT = "mpi.resident_redirect"
 
 # Columns of the index that blocking, stop lists and frequencies read (see matching.features).
 KEY_COLUMNS = (
@@ -48,8 +51,8 @@ KEY_COLUMNS = (
 )
 
 
-def night_path(data: Path, day: date, name: str) -> Path:
-    return lake.mpi_path(data, day).with_name(name)
+def night_path(data: Path, day: date, table: str) -> Path:
+    return Layout(data).night(table, day)
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,12 @@ class Previous:
 
 
 def previous(data: Path, day: date) -> Previous:
-    crosswalk = lake.latest_before(data / "mpi", day, CROSSWALK)
+    layout = Layout(data)
+    crosswalk = layout.latest_before(CROSSWALK, day)
     if crosswalk is None:
         return Previous(None, None, ())
-    before = lake.partition_date(crosswalk)
-    features = sorted(
-        p for p in (data / "mpi").glob(f"date=*/{FEATURES}") if lake.partition_date(p) <= before
-    )
+    before = partition_date(crosswalk)
+    features = layout.nights(FEATURES, before)
     return Previous(before, crosswalk, tuple(features))
 
 
@@ -96,7 +98,7 @@ def load_previous(con: duckdb.DuckDBPyConnection, prev: Previous) -> None:
 def load_night(con: duckdb.DuckDBPyConnection, data: Path, day: date, prev: Previous) -> None:
     """Tables ``night_mentions`` (the newest version of every mention delivered after the
     previous night, through ``day``) and ``night_deleted`` (mention ids deleted at source)."""
-    files = list(Path(data).glob("lake/std/person_mention/date=*/part.parquet"))
+    files = Layout(data).std_files("person_mention")
     if not files:
         con.execute(f"CREATE OR REPLACE TABLE night_mentions AS {EMPTY_MENTIONS}")
         con.execute(
@@ -105,7 +107,7 @@ def load_night(con: duckdb.DuckDBPyConnection, data: Path, day: date, prev: Prev
         return
     after = f"AND load_date > DATE '{prev.day}'" if prev.day else ""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _night AS
-        SELECT * FROM read_parquet('{lake.std_glob(data, "person_mention")}',
+        SELECT * FROM read_parquet({sql_string(Layout(data).std_glob("person_mention"))},
                                    union_by_name = true, hive_partitioning = false)
         WHERE load_date <= DATE '{day}' {after}
         QUALIFY row_number() OVER (PARTITION BY mention_id
@@ -165,7 +167,7 @@ def write_table(
     if metadata:
         pairs = ", ".join(f"'{k.decode()}': '{v.decode()}'" for k, v in metadata.items())
         options += f", KV_METADATA {{{pairs}}}"
-    with lake.atomic_path(path) as tmp:
+    with atomic_path(path) as tmp:
         rows = con.execute(f"COPY ({sql}) TO '{tmp}' ({options})").fetchall()[0][0]
     return int(rows)
 

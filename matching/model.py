@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pipelines import lake
+from kernel.atomic import atomic_path
 
 MODELS_DIR = Path(__file__).parent / "models"
 META_KEY = "healtharchive"
@@ -79,6 +79,6 @@ def save_model(settings: dict[str, Any], meta: dict[str, Any], out: Path) -> Pat
     meta = {**meta, "version": version_of(path) or meta.get("version", 1)}
     meta.setdefault("thresholds", vars(Thresholds()))
     text = json.dumps({**settings, META_KEY: meta}, ensure_ascii=False, indent=2) + "\n"
-    with lake.atomic_path(path) as tmp:
+    with atomic_path(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
     return path

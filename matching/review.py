@@ -18,9 +18,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kernel.layout import Layout, partition_date
 from matching import decisions, index
 from matching.evaluation import newest_crosswalk
-from pipelines import lake
+from schemas.tables import std_current_sql
 
 MAX_PAIRS_ON_PAGE = 2000
 TEMPLATES = Path(__file__).parent / "templates"
@@ -45,15 +46,15 @@ FIELDS = (
 
 
 def review_dir(data: Path) -> Path:
-    return Path(data) / "reports" / "review"
+    return Layout(data).reports("review")
 
 
 def build_review_page(data: Path) -> Path:
     """Write the review page of the newest night's queue; returns its path."""
-    from pipelines.reporting import render, write_html
+    from kernel.reporting import render, write_html
 
     data = Path(data)
-    day = lake.partition_date(newest_crosswalk(data))
+    day = partition_date(newest_crosswalk(data))
     queue_path = index.night_path(data, day, index.QUEUE)
     queue = pd.read_parquet(queue_path) if queue_path.exists() else pd.DataFrame()
     shown = queue.head(MAX_PAIRS_ON_PAGE)
@@ -84,7 +85,8 @@ def _identities(data: Path, day: date, queue: pd.DataFrame) -> pd.DataFrame:
     con = duckdb.connect()
     try:
         con.register("_ids", ids)
-        frame = con.sql(f"""SELECT * FROM ({lake.current_sql(data, "person_mention", day)})
+        current = std_current_sql(Layout(data), "person_mention", day)
+        frame = con.sql(f"""SELECT * FROM ({current})
                             WHERE mention_id IN (SELECT mention_id FROM _ids)""").df()
     finally:
         con.close()
@@ -155,7 +157,7 @@ def apply_decisions(data: Path, decisions_csv: Path) -> ApplySummary:
     known = set(pd.read_parquet(crosswalk, columns=["mention_id"])["mention_id"])
     frame = decisions.validate(decisions.read_csv(decisions_csv), decisions_csv, known)
     stored = decisions.store(data, frame)
-    queue_path = crosswalk.with_name(index.QUEUE)
+    queue_path = index.night_path(data, partition_date(crosswalk), index.QUEUE)
     queued = (
         set(pd.read_parquet(queue_path, columns=["pair_id"])["pair_id"])
         if queue_path.exists()

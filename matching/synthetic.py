@@ -1,7 +1,7 @@
 """A small synthetic city of standardised person mentions with known person ids.
 
 Used to train the shipped model and by the tests until the city simulator
-(``pipelines.simulate``) exists. It produces rows of ``std.person_mention`` plus ``person_id``,
+(``simulator``) exists. It produces rows of ``std.person_mention`` plus ``person_id``,
 with the damage linkage must survive: mistyped or swapped ID digits, legacy numbers, missing
 IDs, homophone names, swapped or mistyped birth dates, changed phones, newborns without ID
 or name (sometimes recorded under the mother's ID), twins with consecutive ID sequences,
@@ -21,7 +21,9 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from pipelines import idno, lake
+from kernel import idno
+from kernel.atomic import write_parquet
+from kernel.layout import Layout
 
 DISTRICTS = (
     "320505",
@@ -416,7 +418,7 @@ def write_std(mentions: pd.DataFrame, data: Path) -> list[Path]:
     for day, part in mentions.groupby("load_date"):
         frame = part.reindex(columns=schema.names)  # columns we do not simulate stay null
         table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
-        paths.append(lake.write_parquet(table, lake.std_path(data, "person_mention", day)))
+        paths.append(write_parquet(table, Layout(data).std("person_mention", day)))
     return paths
 
 

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from kernel.idno import CHECK_CHARS, WEIGHTS
 from matching import synthetic
-from pipelines.idno import CHECK_CHARS, WEIGHTS
 
 DISTRICTS = np.array(synthetic.DISTRICTS)
 EPOCH = date(1930, 1, 1)
@@ -29,7 +29,7 @@ DAMAGE = {"id_missing": 0.03, "id_typo": 0.006, "id_swap": 0.004, "homophone": 0
 
 
 def _names_table() -> dict:
-    from pipelines.simulate.config import load
+    from simulator.config import load
 
     return load("names")
 
@@ -183,7 +183,7 @@ def bulk_mentions(
 
 def _complete(m: pd.DataFrame) -> pd.DataFrame:
     """The contract's derived columns, per distinct value (pinyin is the slow part)."""
-    from pipelines.idno import birth_date, is_valid, sex_code
+    from kernel.idno import birth_date, is_valid, sex_code
     from pipelines.standardise.names import split_name, to_pinyin
 
     names = pd.Series(m["name"].dropna().unique())

@@ -231,12 +231,13 @@ def self_evaluation(
 def train_model_from_lake(data: Path, day: date, out: Path | None = None, seed: int = 42) -> Path:
     """Train on the person mentions current in the lake as of ``day`` (``healtharchive model
     train``); ``out`` defaults to the next version in ``matching/models``."""
+    from kernel.layout import Layout
     from matching.model import MODELS_DIR
-    from pipelines import lake
+    from schemas.tables import std_current_sql
 
     con = duckdb.connect()
     try:
-        mentions = con.sql(lake.current_sql(data, "person_mention", day)).df()
+        mentions = con.sql(std_current_sql(Layout(data), "person_mention", day)).df()
     finally:
         con.close()
     where = Path(data).resolve()

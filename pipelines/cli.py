@@ -80,7 +80,7 @@ def simulate(
 
 def _simulate(out: Path, residents: int, start: date, days: int, seed: int) -> object:
     """Simulate with a progress bar per stage (the CLI's and the demo's simulator)."""
-    from pipelines.simulate import simulate_city
+    from simulator import simulate_city
 
     with _progress() as bar:
         tasks: dict[str, int] = {}
@@ -264,7 +264,9 @@ def _ensure_demo_key(data: Path) -> None:
         "HEALTHARCHIVE_PSEUDONYM_KEY_FILE"
     ):
         return
-    key_file = data / "secrets" / "pseudonym.key"
+    from kernel.layout import Layout
+
+    key_file = Layout(data).secrets_dir / "pseudonym.key"
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_hex(32))

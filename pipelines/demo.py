@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from kernel.layout import Layout
+
 DEMO_START = date(2026, 1, 1)
 
 
@@ -43,9 +45,9 @@ class DemoSummary:
             "  quality failures      "
             + (", ".join(f"{sev} {n:,}" for sev, n in self.quality_failures.items()) or "none"),
             f"  sources               {self.sources}",
-            f"  warehouse             {self.data / 'warehouse.duckdb'}",
-            f"  analytics             {self.data / 'analytics.duckdb'}",
-            f"  reports               {self.data / 'reports'}",
+            f"  warehouse             {Layout(self.data).warehouse}",
+            f"  analytics             {Layout(self.data).analytics}",
+            f"  reports               {Layout(self.data).reports('')}",
             *(f"                        {path}" for path in self.reports),
         ]
         return "\n".join(lines)
@@ -92,7 +94,7 @@ def build_reports(data: Path, last: date) -> list[Path]:
 def _summarise(
     sources: Path, data: Path, nights: int, linkage: dict, seconds: float
 ) -> DemoSummary:
-    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(Layout(data).warehouse), read_only=True) as con:
 
         def scalar(sql: str) -> int:
             return int(con.execute(sql).fetchone()[0])

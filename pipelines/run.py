@@ -13,13 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-CITY_TZ = ZoneInfo("Asia/Shanghai")
+from kernel.city import city
 
 
 def stage_reference(sources: Path, data: Path, day: date) -> Any:
-    from pipelines.publish.reference import load_reference
+    from pipelines.extract.reference import load_reference
 
     return load_reference(sources, data)
 
@@ -114,4 +113,4 @@ def night_to_process(logical_date: datetime | None, run_after: datetime) -> date
     interval); manual runs may have none, so fall back to ``run_after``.
     """
     fired = logical_date or run_after
-    return (fired.astimezone(CITY_TZ) - timedelta(days=1)).date()
+    return (fired.astimezone(city().zone) - timedelta(days=1)).date()

@@ -17,21 +17,21 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from pipelines import lake
+from kernel.atomic import replace_dir
+from kernel.layout import Layout
 from quality.offline import make_offline
 from quality.suites import import_gx
-from quality.validate import gx_results_dir
 
 log = logging.getLogger(__name__)
 SITE = "healtharchive"
 
 
 def data_docs_dir(data: Path) -> Path:
-    return Path(data) / "reports" / "data_docs"
+    return Layout(data).reports("data_docs")
 
 
 def _stored_results(data: Path, day: date) -> dict[str, dict[str, Any]]:
-    folder = gx_results_dir(data, day)
+    folder = Layout(data).gx_results(day)
     found = {
         p.stem: json.loads(p.read_text(encoding="utf-8")) for p in sorted(folder.glob("*.json"))
     }
@@ -106,6 +106,6 @@ def build_data_docs(data: Path, day: date) -> Path:
     except BaseException:
         shutil.rmtree(build, ignore_errors=True)
         raise
-    lake.replace_dir(final, build)
+    replace_dir(final, build)
     log.info("data docs for %s: %d datasets", day, len(stored))
     return final / "index.html"

@@ -1,6 +1,6 @@
 """The validate stage's view of extract's load log: what each org delivered, per dataset.
 
-Extract writes one load-log row per delivery (``lake.load_log_path``) with rows_delivered,
+Extract writes one load-log row per delivery (``ops.load_log``) with rows_delivered,
 rows_accepted, rows_quarantined and a status. From it come the checks with engine
 ``load_log``: raw rows reconcile with the log, the quarantined share (a warning past a few
 percent, fatal past half the delivery: extract quarantines rows missing required fields, so
@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pipelines import lake
+from kernel.layout import Layout
 from quality.raw import DatasetNight
 from quality.registry import checks
 from quality.results import COUNT_COLUMNS
@@ -25,7 +25,7 @@ from schemas.contracts import Contract
 
 def read_load_log(data: Path, day: date) -> pd.DataFrame | None:
     """The night's load log, one row per delivery, or None if extract wrote none."""
-    path = lake.load_log_path(data, day)
+    path = Layout(data).night("ops.load_log", day)
     if not path.exists():
         return None
     frame = pd.read_parquet(path)

@@ -6,10 +6,9 @@ crosswalk and review queue): relational (every detail belongs to a delivered enc
 plausibility across records (a resident's age at a pregnancy or child checkup, dose order)
 and identity (valid ID share, ID/birth-date/sex agreement, linkage and review shares).
 
-It writes ``post_link_path(data, D)`` (``data/quality/date=D/post_link.parquet``), with the
-columns of the validate stage's ``result.parquet``; ``quality.result`` publishes both. A rerun
-replaces the file. Each record is checked once, on the night it is loaded (or, for a check with
-``grace_days``, that many nights later), so nights add up to months.
+It writes its part of ``quality.result`` for night D (the validate stage writes the other);
+a rerun replaces the part. Each record is checked once, on the night it is loaded (or, for a
+check with ``grace_days``, that many nights later), so nights add up to months.
 """
 
 from __future__ import annotations
@@ -25,18 +24,17 @@ import jinja2
 import pandas as pd
 import pyarrow as pa
 
-from pipelines import lake
+from kernel.layout import Layout
 from quality import results
 from quality.registry import Target, lake_targets, sql_template, validate_registry
 from quality.sql_checks import aggregate, connect, literal, quote
-from schemas.contracts import Contract, contract, std_contracts
+from schemas.contracts import std_contracts
+from schemas.tables import night_sql, std_current_sql, write_table
 
 log = logging.getLogger(__name__)
 
 GROUP = ("source", "dataset", "org_code")
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
-_LINK_COLUMNS = {"mention_id": "VARCHAR", "resident_id": "VARCHAR", "link_method": "VARCHAR"}
-_REVIEW_COLUMNS = {"mention_id_l": "VARCHAR", "mention_id_r": "VARCHAR"}
 # used by several checks: computed once per run instead of once per template
 _MATERIALISED = ("encounter", "immunization")
 
@@ -56,49 +54,27 @@ class CheckSummary:
     result_path: Path | None = None
 
 
-def post_link_path(data: Path, day: date) -> Path:
-    return lake.quality_path(Path(data), day).with_name("post_link.parquet")
-
-
-def _typed_empty(columns: dict[str, str]) -> str:
-    select = ", ".join(f"CAST(NULL AS {kind}) AS {quote(name)}" for name, kind in columns.items())
-    return f"SELECT {select} WHERE false"
-
-
-def _columns(found: Contract) -> dict[str, str]:
-    return {c.name: c.duckdb_type for c in found.columns}
-
-
-def _parquet_or_empty(path: Path, columns: dict[str, str]) -> str:
-    if not path.exists():
-        return _typed_empty(columns)
-    return f"SELECT * FROM read_parquet({literal(path)})"
-
-
-def _current_sql(data: Path, table: str, day: date) -> str:
-    """Current rows of one std table through ``day`` (typed and empty if nothing was loaded)."""
-    key = "mention_id" if table == "person_mention" else "record_key"
-    if not any((data / "lake" / "std" / table).glob("date=*/part.parquet")):
-        return _typed_empty(_columns(contract(f"std.{table}")))
-    return lake.current_sql(data, table, day, key=key)
+PART = "check"  # this stage's part of quality.result (validate writes the other)
 
 
 def prepare(con: duckdb.DuckDBPyConnection, data: Path, day: date) -> None:
     """The relations lake templates read: current_<table> (every std table as it stands after
     the night), mention_link (current mentions with the night's resident_id and link_method),
     resident_fact and review_mention."""
-    crosswalk = lake.mpi_path(data, day)
+    layout = Layout(data)
+    crosswalk = layout.night("mpi.record_link", day)
     if not crosswalk.exists():
         raise CheckStageError(f"no MPI crosswalk for {day}: {crosswalk} (run the link stage first)")
     for name in std_contracts():
         table = name.split(".", 1)[1]
         kind = "TABLE" if table in _MATERIALISED else "VIEW"
-        con.execute(f"CREATE TEMP {kind} current_{table} AS {_current_sql(data, table, day)}")
-    links = _parquet_or_empty(crosswalk, _LINK_COLUMNS)
+        current = std_current_sql(layout, table, day)
+        con.execute(f"CREATE TEMP {kind} current_{table} AS {current}")
+    links = night_sql(layout, "mpi.record_link", day)
     con.execute(f"""CREATE TEMP TABLE mention_link AS
         SELECT m.*, l.resident_id, l.link_method
         FROM current_person_mention m LEFT JOIN ({links}) l USING (mention_id)""")
-    queue = _parquet_or_empty(crosswalk.with_name("review_queue.parquet"), _REVIEW_COLUMNS)
+    queue = night_sql(layout, "mpi.review_queue", day)
     con.execute(f"""CREATE TEMP VIEW review_mention AS
         SELECT mention_id_l AS mention_id FROM ({queue})
         UNION SELECT mention_id_r FROM ({queue})""")
@@ -167,7 +143,7 @@ def run_lake_checks(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
 
 
 def check_date(data: Path, day: date) -> CheckSummary:
-    """Run the lake checks for night ``day``; write their rows to ``post_link_path``."""
+    """Run the lake checks for night ``day``; write their part of ``quality.result``."""
     started = time.perf_counter()
     validate_registry()
     data = Path(data)
@@ -177,7 +153,7 @@ def check_date(data: Path, day: date) -> CheckSummary:
         table = results.finalise([run_lake_checks(con, day)])
     finally:
         con.close()
-    path = lake.write_parquet(table, post_link_path(data, day))
+    path = write_table(table, "quality.result", Layout(data).night("quality.result", day, PART))
     summary = _summary(day, table, path, started)
     log.info("check %s: %d result rows, not passed %s, %.1f s",
              day, summary.results, summary.not_passed, summary.seconds)  # fmt: skip

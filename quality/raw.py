@@ -1,6 +1,6 @@
 """One night's raw deliveries of one dataset, read for validation.
 
-Extract writes ``lake.raw_dir(data, source, name, D)/<org_code>.parquet`` per delivery. Here
+Extract writes ``Layout.raw_dir(source, name, D)/<org_code>.parquet`` per delivery. Here
 all orgs of a dataset are read into one Arrow table (plus a ``delivery_org_code`` column, the
 org whose file a row came from) so that validation runs once per dataset, not per org. A file
 whose columns do not match its contract is kept out of that table and reported instead.
@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines import lake
+from kernel.layout import Layout
 from schemas.contracts import Contract
 
 log = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ class DatasetNight:
 
 
 def dataset_dir(data: Path, contract: Contract, day: date) -> Path:
-    return lake.raw_dir(data, contract.source, contract.name, day)
+    return Layout(data).raw_dir(contract.source, contract.name, day)
 
 
 def _type_conforms(actual: pa.DataType, expected: pa.DataType) -> bool:

@@ -20,15 +20,15 @@ from typing import Any
 
 import yaml
 
-from schemas.contracts import Contract, ContractError, contract, source_contracts
+from schemas.contracts import Contract, ContractError, code_sets, contract, source_contracts
 
 QUALITY_DIR = Path(__file__).parent
 CHECKS_FILE = QUALITY_DIR / "checks.yaml"
 THRESHOLDS_FILE = QUALITY_DIR / "thresholds.csv"
 SQL_DIR = QUALITY_DIR / "sql"
 
-DIMENSIONS = ("conformance", "completeness", "plausibility", "timeliness", "identity")
-SEVERITIES = frozenset({"fatal", "warn", "info"})
+DIMENSIONS = tuple(code_sets()["quality_dimension"])  # report order: Kahn's, then identity
+SEVERITIES = frozenset(code_sets()["quality_severity"])
 ENGINES = frozenset({"gx", "schema", "load_log", "sql", "lake"})
 TEMPLATE_ENGINES = frozenset({"sql", "lake"})
 # target parameters that name a column of the target's dataset (validated against its contract)

@@ -18,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from pipelines.reporting import render, write_html
+from kernel.layout import Layout
+from kernel.reporting import render, write_html
 from quality import report_charts as charts
 from quality import report_data as rd
 from quality import scorecard as sc
@@ -30,7 +31,7 @@ TREND_MONTHS = 12
 
 
 def report_path(data: Path, month: str) -> Path:
-    return Path(data) / "reports" / "quality" / f"{month}.html"
+    return Layout(data).reports("quality") / f"{month}.html"
 
 
 def build_quality_report(data: Path, month: str) -> Path:

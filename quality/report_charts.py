@@ -1,6 +1,6 @@
 """The governance report's charts: matplotlib figures embedded as inline SVG (no network).
 
-Each function takes a small scores frame and returns SVG markup from ``pipelines.reporting``.
+Each function takes a small scores frame and returns SVG markup from ``kernel.reporting``.
 Labels are Chinese; the browser draws them (``svg.fonttype = none``). Score axes zoom to the
 range the data use, since institutions differ by a few points, not tens.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
-from pipelines.reporting import new_figure, svg
+from kernel.reporting import new_figure, svg
 from quality.registry import DIMENSIONS
 
 LABELS = {

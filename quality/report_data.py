@@ -1,8 +1,8 @@
 """What the governance report reads: the nightly quality results, held deliveries and the
 reference list of institutions, straight from the data directory.
 
-``quality.result`` is the union of every night's ``result.parquet`` (validate stage) and
-``post_link.parquet`` (check stage); reading those files, the report works for any month on
+``quality.result`` is written every night in two parts, by the validate stage and by the check
+stage; reading those files, the report works for any month on
 record whether or not the warehouse was published since. Aggregation happens in DuckDB so that
 years of history never reach pandas row by row.
 """
@@ -18,9 +18,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import lake
-from pipelines.publish.reference import reference_path
-from quality.post_link import post_link_path
+from kernel.layout import Layout, partition_date
+from kernel.sql import parquet_sql
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _DETAIL = ["run_date", "source", "dataset", "org_code", "check_code", "field", "dimension",
@@ -58,22 +57,14 @@ class Month:
 
 
 def result_files(data: Path, first: date, last: date) -> list[Path]:
-    """Every night's result.parquet and post_link.parquet with first <= night <= last."""
-    root = lake.quality_path(data, first).parent.parent
-    files = []
-    for folder in sorted(root.glob("date=*")) if root.exists() else []:
-        night = lake.partition_date(folder)
-        if first <= night <= last:
-            candidates = (lake.quality_path(data, night), post_link_path(data, night))
-            files += [f for f in candidates if f.exists()]
-    return files
+    """Every night's quality.result parts with first <= night <= last."""
+    nights = Layout(data).nights("quality.result", last)
+    return [f for f in nights if partition_date(f) >= first]
 
 
 def _read(files: list[Path], sql: str) -> pd.DataFrame:
-    listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
     with duckdb.connect() as con:
-        con.execute(f"CREATE VIEW result AS SELECT * FROM read_parquet([{listed}], "
-                    "union_by_name = true)")  # fmt: skip
+        con.execute(f"CREATE VIEW result AS {parquet_sql(files)}")
         return con.execute(sql).df()
 
 
@@ -111,25 +102,24 @@ def monthly_totals(data: Path, first: Month, last: Month) -> pd.DataFrame:
 
 def held_deliveries(data: Path, month: Month) -> pd.DataFrame:
     """Deliveries a fatal check held back during the month: run_date, source, dataset, org."""
-    root = lake.held_path(data, month.first).parent.parent
-    parts = []
-    for folder in sorted(root.glob("date=*")) if root.exists() else []:
-        night = lake.partition_date(folder)
-        path = lake.held_path(data, night)
-        if month.first <= night <= month.last and path.exists():
-            parts.append(pd.read_parquet(path).assign(run_date=night))
+    parts = [
+        pd.read_parquet(path).assign(run_date=partition_date(path))
+        for path in Layout(data).nights("quality.held_deliveries", month.last)
+        if partition_date(path) >= month.first
+    ]
     columns = ["run_date", "source", "dataset", "org_code", "reason"]
     return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
 
 def institutions(data: Path) -> pd.DataFrame:
     """org_code, org_name, org_type, district_code, district_name (names of places, not people)."""
-    path = reference_path(data, "institutions")
+    layout = Layout(data)
+    path = layout.reference("institutions")
     if not path.exists():
         return pd.DataFrame(columns=["org_code", "org_name", "org_type", "district_code",
                                      "district_name"])  # fmt: skip
     found = pd.read_parquet(path)[["org_code", "org_name", "org_type", "district_code"]]
-    population = reference_path(data, "population")
+    population = layout.reference("population")
     if population.exists():
         names = pd.read_parquet(population)[["district_code", "district_name"]].drop_duplicates(
             "district_code"

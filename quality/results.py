@@ -16,20 +16,11 @@ import pyarrow as pa
 
 from quality.raw import DatasetNight
 from quality.registry import checks, threshold
-from schemas.contracts import Contract
+from schemas.contracts import Contract, contract
 
 EXAMPLES = 3
-RESULT_SCHEMA = pa.schema([
-    ("run_date", pa.date32()), ("source", pa.string()), ("org_code", pa.string()),
-    ("dataset", pa.string()), ("check_code", pa.string()), ("field", pa.string()),
-    ("dimension", pa.string()), ("checked", pa.int64()), ("failed", pa.int64()),
-    ("severity", pa.string()), ("threshold", pa.float64()), ("passed", pa.bool_()),
-    ("description", pa.string()), ("examples", pa.string()),
-])  # fmt: skip
-HELD_SCHEMA = pa.schema([
-    ("source", pa.string()), ("dataset", pa.string()), ("org_code", pa.string()),
-    ("reason", pa.string()),
-])  # fmt: skip
+RESULT_SCHEMA = contract("quality.result").arrow_schema()
+HELD_SCHEMA = contract("quality.held_deliveries").arrow_schema()
 COUNT_COLUMNS = ["org_code", "check_code", "field", "checked", "failed"]
 _KEY = ["source", "dataset", "org_code", "check_code", "field"]
 

@@ -15,29 +15,26 @@ import duckdb
 import jinja2
 import pandas as pd
 
+from kernel import idno
+from kernel.city import city
+from kernel.sql import quote_name as quote
+from kernel.sql import sql_string as literal
 from quality.raw import ORG
 from quality.registry import Target, checks, sql_template, targets
 from quality.results import EXAMPLES
 from schemas.contracts import Contract
 
-CITY_TZ = "Asia/Shanghai"
 TABLE = "delivery"
 _ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection whose dates and times are read in the city's zone."""
+    """A DuckDB connection whose dates and times are read in the city's zone, with the GB 11643
+    macros (``gb11643_valid``) the checks use."""
     con = duckdb.connect()
-    con.execute(f"SET TimeZone = '{CITY_TZ}'")
+    con.execute(f"SET TimeZone = {literal(city().timezone)}")
+    con.execute(idno.duckdb_macros())
     return con
-
-
-def quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def literal(value: object) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def aggregate(rows_sql: str, group: tuple[str, ...] = ("org_code",)) -> str:

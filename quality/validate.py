@@ -4,9 +4,9 @@ Runs after extract and before standardise. Per dataset (all orgs together): the 
 against the contract, the load-log checks, the generated GE suite and the registry's SQL
 checks; then the fatal gate. Outputs, each replaced whole on a rerun:
 
-    lake.quality_path(data, D)   rows of quality.result
-    lake.held_path(data, D)      deliveries standardise skips: source, dataset, org_code, reason
-    gx_results_dir(data, D)      scrubbed GE validation results, one JSON per dataset (Data Docs)
+    quality.result (part ``validate``)  rows of quality.result
+    quality.held_deliveries             deliveries standardise skips, with the reason
+    Layout.gx_results(D)                scrubbed GE validation results, one JSON per dataset
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 
-from pipelines import lake
+from kernel.atomic import replace_dir
+from kernel.layout import Layout
 from quality import gx_run, load_log, results, sql_checks
 from quality.raw import DatasetNight, read_dataset
 from quality.registry import validate_registry
 from quality.suites import suite_spec
 from schemas.contracts import Contract, source_contracts
+from schemas.tables import write_table
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +51,11 @@ class QualitySummary:
     held_path: Path | None = None
 
 
-def gx_results_dir(data: Path, day: date) -> Path:
-    return lake.quality_path(data, day).parent / "gx"
-
-
 @dataclass
 class _Run:
     """One validate run: its inputs, the lazily opened GE context and the DuckDB connection."""
 
-    data: Path
+    layout: Layout
     day: date
     load_log: pd.DataFrame | None
     con: Any = None
@@ -74,7 +72,7 @@ class _Run:
 
 def _validate_dataset(run: _Run, contract: Contract) -> pd.DataFrame | None:
     """quality.result rows of one dataset, or None when nothing was delivered or logged for it."""
-    night = read_dataset(run.data, contract, run.day)
+    night = read_dataset(run.layout.root, contract, run.day)
     logged = load_log.logged_for(run.load_log, contract)
     if not night.orgs and (logged is None or logged.empty):
         return None
@@ -101,21 +99,22 @@ def _gx_counts(
     return gx_run.per_org_counts(frame, result, orgs, gx_run.record_keys(frame, contract))
 
 
-def _write_gx_docs(data: Path, day: date, docs: dict[str, dict[str, Any]]) -> None:
-    final = gx_results_dir(data, day)
+def _write_gx_docs(layout: Layout, day: date, docs: dict[str, dict[str, Any]]) -> None:
+    final = layout.gx_results(day)
     final.parent.mkdir(parents=True, exist_ok=True)
     build = Path(tempfile.mkdtemp(prefix=".gx.", dir=final.parent))
     for dataset, doc in docs.items():
         text = json.dumps(doc, ensure_ascii=False, default=str)
         (build / f"{dataset}.json").write_text(text, encoding="utf-8")
-    lake.replace_dir(final, build)
+    replace_dir(final, build)
 
 
 def validate_date(data: Path, day: date) -> QualitySummary:
     """Validate every raw delivery of night ``day``; write results and held deliveries."""
     started = time.perf_counter()
     validate_registry()
-    run = _Run(Path(data), day, load_log.read_load_log(Path(data), day))
+    layout = Layout(data)
+    run = _Run(layout, day, load_log.read_load_log(layout.root, day))
     if run.load_log is None:
         log.warning("no load log for %s: row counts are not reconciled", day)
     run.con = sql_checks.connect()
@@ -126,9 +125,9 @@ def validate_date(data: Path, day: date) -> QualitySummary:
     parts = [p for p in parts if p is not None]
     table = results.finalise(parts)
     held = results.held_deliveries(table)
-    lake.write_parquet(table, lake.quality_path(run.data, day))
-    lake.write_parquet(held, lake.held_path(run.data, day))
-    _write_gx_docs(run.data, day, run.gx_docs)
+    write_table(table, "quality.result", layout.night("quality.result", day, "validate"))
+    write_table(held, "quality.held_deliveries", layout.night("quality.held_deliveries", day))
+    _write_gx_docs(layout, day, run.gx_docs)
     summary = _summary(run, len(parts), table, held, started)
     log.info(
         "validate %s: %d result rows, %d deliveries held, %.1f s",
@@ -146,6 +145,6 @@ def _summary(
         day=run.day, datasets=datasets, deliveries=run.deliveries, rows=run.rows,
         results=table.num_rows, not_passed={k: int(v) for k, v in not_passed.items()},
         held=held.num_rows, seconds=round(time.perf_counter() - started, 2),
-        result_path=lake.quality_path(run.data, run.day),
-        held_path=lake.held_path(run.data, run.day),
+        result_path=run.layout.night("quality.result", run.day, "validate"),
+        held_path=run.layout.night("quality.held_deliveries", run.day),
     )  # fmt: skip

@@ -1,11 +1,12 @@
 """Data contracts: the single declaration of every delivered and standardised dataset.
 
 Each YAML file under ``schemas/sources`` (delivered, per ``spec/SOURCES.md``), ``schemas/std``
-(standardised lake tables) and ``schemas/ops`` (the load log and quarantine extract writes)
-declares one dataset: its version, columns, logical types, required fields, formats, code sets,
-primary key and which columns identify a person. Readers, Arrow schemas, quality suites and the
-data dictionary (``schemas.dictionary``) are derived from these objects. A change to a contract
-is a new ``version``; ``schemas.versions`` keeps every version as a golden file.
+(standardised lake tables), ``schemas/ops`` (the load log and quarantine extract writes),
+``schemas/mpi`` (the master person index linkage writes) and ``schemas/quality`` (results and held
+deliveries) declares one dataset: its version, columns, logical types, required fields, formats,
+code sets, primary key and which columns identify a person. Readers, Arrow schemas, quality suites
+and the data dictionary (``schemas.dictionary``) are derived from these objects. A change to a
+contract is a new ``version``; ``schemas.versions`` keeps every version as a golden file.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ from typing import Any
 import pyarrow as pa
 import yaml
 
+from kernel.values import timestamp_type
+
 SCHEMA_DIR = Path(__file__).parent
 
-ARROW_TYPES: dict[str, pa.DataType] = {
+ARROW_TYPES: dict[str, pa.DataType | None] = {
     "string": pa.string(),
     "integer": pa.int64(),
     "decimal": pa.float64(),
     "date": pa.date32(),
-    "timestamp": pa.timestamp("us", tz="Asia/Shanghai"),
+    "timestamp": None,  # with the city's time zone (kernel.city), resolved when asked
     "boolean": pa.bool_(),
 }
 DUCKDB_TYPES = {
@@ -61,7 +64,7 @@ class Column:
 
     @property
     def arrow_type(self) -> pa.DataType:
-        return ARROW_TYPES[self.type]
+        return ARROW_TYPES[self.type] or timestamp_type()
 
     @property
     def duckdb_type(self) -> str:
@@ -193,9 +196,15 @@ def ops_contracts() -> dict[str, Contract]:
     return _all("ops")
 
 
+def stage_contracts() -> dict[str, Contract]:
+    """The tables stages hand to each other besides the lake (``schemas/ops``, ``schemas/mpi``,
+    ``schemas/quality``): load log, crosswalk, review queue, decisions, audit, results …"""
+    return {**_all("ops"), **_all("mpi"), **_all("quality")}
+
+
 def all_contracts() -> dict[str, Contract]:
     """Every contract of every layer, keyed by dataset name."""
-    return {**source_contracts(), **std_contracts(), **ops_contracts()}
+    return {**source_contracts(), **std_contracts(), **stage_contracts()}
 
 
 def contract(dataset: str) -> Contract:

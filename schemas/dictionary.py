@@ -16,7 +16,7 @@ from schemas.contracts import (
     code_sets,
     crosswalk,
     formats,
-    ops_contracts,
+    stage_contracts,
     source_contracts,
     std_contracts,
 )
@@ -25,7 +25,11 @@ DICTIONARY = Path(__file__).resolve().parents[1] / "docs" / "data-dictionary.md"
 LAYERS = (
     ("Delivered datasets", "schemas/sources", "what institutions deliver, per spec/SOURCES.md"),
     ("Standardised tables", "schemas/std", "lake/std, read by linkage and the warehouse"),
-    ("Extract's own tables", "schemas/ops", "the load log and the quarantine"),
+    (
+        "Stage tables",
+        "schemas/ops, schemas/mpi, schemas/quality",
+        "what the stages hand each other: load log, quarantine, master person index, quality",
+    ),
 )
 KINDS = {"csv": "CSV with a header", "jsonl": "JSON Lines", "reference_csv": "CSV with a header"}
 
@@ -134,7 +138,7 @@ def _crosswalks() -> list[str]:
 
 def render() -> str:
     """The whole data dictionary as Markdown."""
-    layers = (source_contracts(), std_contracts(), ops_contracts())
+    layers = (source_contracts(), std_contracts(), stage_contracts())
     lines = [
         "# Data dictionary",
         "",

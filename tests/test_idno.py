@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from pipelines import idno
+from kernel import idno
 
 
 def test_standard_example_is_valid() -> None:

@@ -16,7 +16,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.extract.parse import PARSERS
+from kernel.values import PARSERS
 from schemas.contracts import Contract
 
 LINE = "_line"  # 1-based line in the delivered file (null for database rows)

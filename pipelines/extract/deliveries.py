@@ -22,7 +22,7 @@ import pyarrow as pa
 from pipelines.extract import outcomes
 from pipelines.extract.conform import LINE
 from pipelines.extract.connectors import frontends
-from pipelines.extract.errors import DeliveryStopped
+from pipelines.extract.errors import DeliveryStopped, ReferenceDataError
 from pipelines.extract.files import (
     check_manifest,
     manifest_entry,
@@ -34,8 +34,7 @@ from pipelines.extract.files import (
 from pipelines.extract.frontend import read_frontend
 from pipelines.extract.ledger import KEEPABLE, Ledger, kept_files
 from pipelines.extract.outcomes import Delivery, Outcome, Received, missing, stopped
-from pipelines.publish.errors import ReferenceDataError
-from pipelines.publish.reference import read_reference_csv
+from pipelines.extract.reference import read_reference_csv
 from schemas.contracts import Contract, contract, source_contracts
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,10 @@ class ExtractError(Exception):
     """Something in the extract stage failed; the message names the input."""
 
 
+class ReferenceDataError(ExtractError):
+    """A reference CSV (institutions, population) does not match its contract."""
+
+
 class DeliveryStopped(ExtractError):
     """One delivery cannot be loaded (incomplete, drifted, unreadable); the night goes on.
 

@@ -21,17 +21,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import sqlalchemy as sa
 
+from kernel.city import city
+from kernel.values import parse_timestamps
 from pipelines.extract.conform import LINE, drift_message, text_values
 from pipelines.extract.connectors import Frontend
 from pipelines.extract.landing import PART, Window
 from pipelines.extract.outcomes import Delivery, Outcome, Received, missing, stopped
-from pipelines.extract.parse import TIMEZONE, parse_timestamps
 from schemas.contracts import Contract
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """[D 00:00, D+1 00:00) in Asia/Shanghai."""
-    start = datetime.combine(day, time(), tzinfo=ZoneInfo(TIMEZONE))
+    """[D 00:00, D+1 00:00) on the city's clock."""
+    start = datetime.combine(day, time(), tzinfo=city().zone)
     return start, start + timedelta(days=1)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from pipelines import lake
+from kernel.layout import Layout, partition_date
 from pipelines.extract.outcomes import Delivery
 
 KEEPABLE = ("loaded", "empty")  # statuses whose partitions a rerun may keep
@@ -53,10 +53,8 @@ def read_ledger(data: Path, day: date) -> Ledger:
     """Earlier load logs: this date's (a rerun) and every earlier date's loaded files."""
     this_date: dict[Key, dict] = {}
     loaded: dict[tuple[Key, str], dict] = {}
-    root = lake.load_log_path(data, day).parent.parent
-    logs = sorted(root.glob("date=*/load_log.parquet")) if root.exists() else []
-    for path in logs:
-        logged_on = lake.partition_date(path)
+    for path in Layout(data).nights("ops.load_log"):
+        logged_on = partition_date(path)
         if logged_on > day:
             continue
         for row in _rows(path):
@@ -72,9 +70,10 @@ def kept_files(data: Path, earlier: dict) -> dict[str, Path] | None:
     """The partitions an earlier run of the date wrote for one delivery, if all still exist."""
     day, org = earlier["load_date"], earlier["org_code"]
     wanted = {}
+    layout = Layout(data)
     if earlier["rows_accepted"]:
-        wanted["raw"] = lake.raw_dir(data, earlier["source"], earlier["dataset"], day)
+        wanted["raw"] = layout.raw_dir(earlier["source"], earlier["dataset"], day)
     if earlier["rows_quarantined"]:
-        wanted["quarantine"] = lake.quarantine_dir(data, earlier["source"], earlier["dataset"], day)
+        wanted["quarantine"] = layout.quarantine_dir(earlier["source"], earlier["dataset"], day)
     files = {layer: folder / f"{org}.parquet" for layer, folder in wanted.items()}
     return files if all(p.exists() for p in files.values()) else None

@@ -13,38 +13,30 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from kernel.city import city
 from pipelines.extract.conform import LINE, row_keys, to_contract_names
-from pipelines.extract.parse import TIMEZONE
 from schemas.contracts import Contract, contract
+from schemas.tables import lineage_schema
 
 # Bump when extraction changes what it makes of the same bytes: earlier loads are then redone
 # on a rerun instead of being kept (the version is part of every load_id).
 EXTRACT_VERSION = 2
-TIMESTAMP = pa.timestamp("us", tz=TIMEZONE)
-LINEAGE = pa.schema(
-    [
-        ("source_file", pa.string()),
-        ("load_id", pa.string()),
-        ("loaded_at", TIMESTAMP),
-        ("load_date", pa.date32()),
-    ]
-)
+LINEAGE = lineage_schema()
 LOAD_LOG_SCHEMA = contract("ops.load_log").arrow_schema()
 QUARANTINE_SCHEMA = contract("ops.quarantine").arrow_schema()
 BAD_LINES_SCHEMA = pa.schema([(LINE, pa.int64()), ("record", pa.string()), ("reason", pa.string())])
 
 
 def loaded_at_for(day: date) -> datetime:
-    """The load time recorded for night ``day``: the end of that day, +08:00.
+    """The load time recorded for night ``day``: the end of that day on the city's clock.
 
     Deterministic on purpose, so a rerun writes byte-identical partitions.
     """
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=ZoneInfo(TIMEZONE))
+    return datetime.combine(day + timedelta(days=1), time(), tzinfo=city().zone)
 
 
 def load_id_for(day: date, spec: Contract, org_code: str, fingerprint: str) -> str:

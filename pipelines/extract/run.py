@@ -2,7 +2,7 @@
 
 Deliveries are read one by one (cheap: bytes, a query), landed per dataset in one pass
 (``landing``), then every partition of the date is built in a scratch folder under ``lake/``
-and swapped into place with ``lake.replace_dir``; the load log is written last, so its
+and swapped into place with ``kernel.atomic.replace_dir``; the load log is written last, so its
 presence means the night's extract finished. Rerunning a date replaces its partitions: a
 partition an earlier run wrote but this run has nothing for is removed, and a file whose bytes
 the earlier run already loaded is kept as it was instead of being parsed again.
@@ -22,7 +22,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines import lake
+from kernel.atomic import replace_dir, write_parquet
+from kernel.layout import Layout
 from pipelines.extract.deliveries import (
     Item,
     expected_orgs,
@@ -104,21 +105,22 @@ def _report(day: date, outcomes: list[Outcome]) -> None:
 
 
 def _publish(data: Path, day: date, outcomes: list[Outcome]) -> None:
-    build = data / "lake" / f".extract-{day.isoformat()}-{uuid.uuid4().hex[:8]}"
+    layout = Layout(data)
+    build = layout.extract_build_dir(day, uuid.uuid4().hex[:8])
     try:
         for o in outcomes:
             _write_parts(build, o)
         for c in source_contracts().values():
-            if c.source not in SYSTEMS:  # reference data is landed by publish.reference
+            if c.source not in SYSTEMS:  # reference data is landed by extract.reference
                 continue
             for layer, final in (
-                ("raw", lake.raw_dir(data, c.source, c.name, day)),
-                ("quarantine", lake.quarantine_dir(data, c.source, c.name, day)),
+                ("raw", layout.raw_dir(c.source, c.name, day)),
+                ("quarantine", layout.quarantine_dir(c.source, c.name, day)),
             ):
                 _swap(build / layer / c.source / c.name, final)
         rows = [o.log_row() for o in outcomes]
-        lake.write_parquet(
-            pa.Table.from_pylist(rows, schema=LOAD_LOG_SCHEMA), lake.load_log_path(data, day)
+        write_parquet(
+            pa.Table.from_pylist(rows, schema=LOAD_LOG_SCHEMA), layout.night("ops.load_log", day)
         )
     finally:
         shutil.rmtree(build, ignore_errors=True)
@@ -153,7 +155,7 @@ def _link(earlier: Path, path: Path) -> None:
 
 def _swap(built: Path, final: Path) -> None:
     if built.exists():
-        lake.replace_dir(final, built)
+        replace_dir(final, built)
     elif final.exists():  # an earlier run of this date wrote it; this one has nothing
         shutil.rmtree(final)
 
@@ -163,7 +165,7 @@ def _summary(data: Path, day: date, outcomes: list[Outcome]) -> ExtractSummary:
     quarantined = sum(o.rows_quarantined for o in outcomes)
     return ExtractSummary(
         day=day,
-        load_log=lake.load_log_path(data, day),
+        load_log=Layout(data).night("ops.load_log", day),
         deliveries=len(outcomes),
         rows_delivered=accepted + quarantined,
         rows_accepted=accepted,

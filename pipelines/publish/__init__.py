@@ -1,6 +1,6 @@
-"""The publish stage: reference data into the lake, then warehouse.duckdb and analytics.duckdb.
+"""The publish stage: warehouse.duckdb and analytics.duckdb, archives, the indicator report.
 
-``publish`` and ``load_reference`` are imported on first use (PEP 562), so that a command that
+``publish`` is imported on first use (PEP 562), so that a command that
 only reads the published files (``archive show``) does not pay for the build's imports.
 """
 
@@ -14,13 +14,11 @@ from pipelines.publish.errors import (
     ModelError,
     PseudonymKeyError,
     PublishError,
-    ReferenceDataError,
 )
 
 _LAZY = {
     "PublishSummary": "pipelines.publish.build",
     "publish": "pipelines.publish.build",
-    "load_reference": "pipelines.publish.reference",
 }
 
 __all__ = [
@@ -29,8 +27,6 @@ __all__ = [
     "PseudonymKeyError",
     "PublishError",
     "PublishSummary",
-    "ReferenceDataError",
-    "load_reference",
     "publish",
 ]
 

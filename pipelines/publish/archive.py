@@ -22,11 +22,14 @@ from pathlib import Path
 import duckdb
 import typer
 
+from kernel.atomic import atomic_path
+from kernel.city import city
+from kernel.layout import Layout
+from kernel.sql import sql_string
 from pipelines.publish.archive_document import as_of, iter_archives, load_archive
 from pipelines.publish.archive_lookup import Lookup, find_resident
 from pipelines.publish.audit import Access, record_access
 from pipelines.publish.errors import PublishError
-from pipelines.publish.paths import CITY_TIMEZONE, WAREHOUSE_FILE
 
 log = logging.getLogger(__name__)
 EXPORT_FORMATS = ("jsonl", "fhir-ndjson")
@@ -96,15 +99,13 @@ def export_archives(data: Path, out: Path, fmt: str, exported_by: str) -> Export
     """Every archive to ``out`` (written atomically) as ``jsonl`` or ``fhir-ndjson``; audited."""
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"export format {fmt!r} is not one of {', '.join(EXPORT_FORMATS)}")
-    from pipelines import lake  # pyarrow, through lake: only an export pays for it
-
     started = time.perf_counter()
     out = Path(out)
     exported: list[str] = []
     lines = 0
     with (
         _warehouse(data) as con,
-        lake.atomic_path(out) as tmp,
+        atomic_path(out) as tmp,
         tmp.open("w", encoding="utf-8") as handle,
     ):
         day = as_of(con)
@@ -156,13 +157,13 @@ class _warehouse:
     """The restricted warehouse, read-only, in city time."""
 
     def __init__(self, data: Path) -> None:
-        self.path = Path(data) / WAREHOUSE_FILE
+        self.path = Layout(data).warehouse
 
     def __enter__(self) -> duckdb.DuckDBPyConnection:
         if not self.path.exists():
             raise ArchiveLookupError(f"no published warehouse at {self.path} (run the pipeline)")
         self.con = duckdb.connect(str(self.path), read_only=True)
-        self.con.execute(f"SET TimeZone = '{CITY_TIMEZONE}'")
+        self.con.execute(f"SET TimeZone = {sql_string(city().timezone)}")
         return self.con
 
     def __exit__(self, *exc: object) -> None:

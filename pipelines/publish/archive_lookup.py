@@ -10,17 +10,16 @@ on linked records, so a damaged number that reached the platform still finds its
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import duckdb
+
+from kernel import idno
 
 REDIRECT_TABLE = ("mpi", "resident_redirect")
 # Column names the redirect table may use, most specific first (retired id → surviving id).
 _RETIRED_COLUMNS = ("retired_resident_id", "old_resident_id", "from_resident_id")
 _SURVIVOR_COLUMNS = ("survivor_resident_id", "new_resident_id", "to_resident_id", "resident_id")
-# 18 ASCII characters ending in a digit or upper-case X (re's \d would take full-width digits)
-_ALREADY_STANDARD = re.compile(r"[0-9]{17}[0-9X]")
 MAX_REDIRECTS = 32  # a longer chain is a loop in the data, not a history
 
 
@@ -91,17 +90,9 @@ def by_id_no(con: duckdb.DuckDBPyConnection, id_no: str) -> Lookup:
 
 
 def standard_id_no(id_no: str) -> str | None:
-    """The ID number as standardisation would store it (None when empty)."""
-    if _ALREADY_STANDARD.fullmatch(id_no):
-        # standardise_ids leaves such a value unchanged; skip importing the standardise stage
-        # (pandas, pyarrow and its package: seconds from a cold start)
-        return id_no
-    import pandas as pd
-
-    from pipelines.standardise.ids import standardise_ids
-
-    value = standardise_ids(pd.Series([id_no], dtype=object))["id_no"].iloc[0]
-    return None if value is None or pd.isna(value) else str(value)
+    """The ID number as standardisation stores it (None when empty): the kernel's safe repairs
+    (spaces, full-width, ``x``, 15 → 18), without importing the standardise stage."""
+    return idno.normalise(id_no)
 
 
 def _one_of(residents: list[str], found_by: str) -> Lookup:

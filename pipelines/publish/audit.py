@@ -21,9 +21,10 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-CITY = ZoneInfo("Asia/Shanghai")
+from kernel.city import city
+from kernel.layout import Layout
+
 READ_ONLY = 0o440
 
 # The columns of one audit line, as DuckDB reads them (warehouse/audit/access.sql).
@@ -47,7 +48,7 @@ class Access:
 
 
 def audit_root(data: Path) -> Path:
-    return Path(data) / "audit" / "access"
+    return Layout(data).access_audit_dir
 
 
 def audit_glob(data: Path) -> str:
@@ -63,7 +64,8 @@ def record_access(
     now: datetime | None = None,
 ) -> Path:
     """Write one access (one line per archive reached) as a new read-only file; returns it."""
-    when = (now or datetime.now(CITY)).astimezone(CITY)
+    zone = city().zone
+    when = (now or datetime.now(zone)).astimezone(zone)
     access_id = uuid.uuid4().hex
     lines = [
         json.dumps(

@@ -19,10 +19,12 @@ from pathlib import Path
 
 import duckdb
 
-from pipelines import lake
+from kernel.atomic import atomic_path
+from kernel.city import city
+from kernel.layout import Layout
+from kernel.sql import sql_date, sql_string
 from pipelines.publish import pseudonym, runner
-from pipelines.publish.inputs import LakeInputs, sql_date, sql_string
-from pipelines.publish.paths import ANALYTICS_FILE, CITY_TIMEZONE, WAREHOUSE_FILE
+from pipelines.publish.inputs import LakeInputs
 
 log = logging.getLogger(__name__)
 
@@ -42,16 +44,16 @@ class PublishSummary:
 
 def publish(data: Path, day: date, models_dir: Path | None = None) -> PublishSummary:
     """Build and atomically publish both warehouses for the state after night ``day``."""
-    data = Path(data)
+    layout = Layout(data)
     models_dir = models_dir or runner.WAREHOUSE_DIR
     key = pseudonym.pseudonym_key()  # fail before any work when analytics cannot be keyed
-    inputs = LakeInputs(data, day)
+    inputs = LakeInputs(layout, day)
     started = time.perf_counter()
-    with _building(data / WAREHOUSE_FILE) as wh_tmp, _building(data / ANALYTICS_FILE) as an_tmp:
+    with _building(layout.warehouse) as wh_tmp, _building(layout.analytics) as an_tmp:
         tables = build_warehouse(wh_tmp, inputs, models_dir)
         analytics_tables = build_analytics(an_tmp, wh_tmp, day, key, models_dir / ANALYTICS_DIR)
     summary = PublishSummary(
-        day, data / WAREHOUSE_FILE, data / ANALYTICS_FILE, tables, analytics_tables,
+        day, layout.warehouse, layout.analytics, tables, analytics_tables,
         round(time.perf_counter() - started, 2),
     )  # fmt: skip
     log.info("published %s: %d tables in %.1f s", day, len(tables), summary.seconds)
@@ -130,7 +132,7 @@ def _inherit_comments(con: duckdb.DuckDBPyConnection, source: str) -> None:
 def _connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = duckdb.connect(str(path))
     try:
-        con.execute(f"SET TimeZone = {sql_string(CITY_TIMEZONE)}")
+        con.execute(f"SET TimeZone = {sql_string(city().timezone)}")
         yield con
         con.execute("CHECKPOINT")
     finally:
@@ -140,7 +142,7 @@ def _connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 @contextmanager
 def _building(final: Path) -> Iterator[Path]:
     """A temporary database path beside ``final``, renamed over it on success; scraps removed."""
-    with lake.atomic_path(final) as tmp:
+    with atomic_path(final) as tmp:
         try:
             yield tmp
         finally:

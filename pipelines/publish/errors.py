@@ -21,7 +21,3 @@ class InputError(PublishError):
 
 class PseudonymKeyError(PublishError):
     """No pseudonymisation key is configured (env var or key file)."""
-
-
-class ReferenceDataError(PublishError):
-    """A reference CSV (institutions, population) does not match its contract."""

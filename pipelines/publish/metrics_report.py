@@ -20,10 +20,10 @@ from typing import Any
 
 import duckdb
 
+from kernel.layout import Layout
+from kernel.reporting import new_figure, render, svg, write_html
 from pipelines.publish.errors import PublishError
-from pipelines.publish.paths import ANALYTICS_FILE
 from pipelines.publish.runner import WAREHOUSE_DIR
-from pipelines.reporting import new_figure, render, svg, write_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 DEFINITIONS = WAREHOUSE_DIR / "metrics" / "README.md"
@@ -43,7 +43,7 @@ class Chart:
 
 
 def report_path(data: Path, month: str) -> Path:
-    return Path(data) / "reports" / "metrics" / f"{month}.html"
+    return Layout(data).reports("metrics") / f"{month}.html"
 
 
 def build_metrics_report(data: Path, month: str) -> Path:
@@ -226,7 +226,7 @@ class _analytics:
     """analytics.duckdb, read-only."""
 
     def __init__(self, data: Path) -> None:
-        self.path = Path(data) / ANALYTICS_FILE
+        self.path = Layout(data).analytics
 
     def __enter__(self) -> duckdb.DuckDBPyConnection:
         if not self.path.exists():

@@ -9,11 +9,12 @@ the models it reads (comma-separated, may be empty)::
     CREATE OR REPLACE TABLE mpi.resident AS …
 
 The body is a Jinja template rendered in a sandbox with StrictUndefined; the only values it can
-insert are the ones ``LakeInputs.template_globals`` renders (quoted paths, date literals). The
+insert are the ones ``LakeInputs.template_globals`` renders (``kernel.sql`` literals). The
 opening comment becomes the table's ``COMMENT ON TABLE`` so that the warehouse explains itself.
 Columns a model leaves without ``COMMENT ON COLUMN`` take their comment from the glossary
 ``warehouse/columns.yaml`` (names used the same way in many models: ``resident_id``,
-``org_code`` …), so that every published column is described and each shared one only once.
+``org_code`` …), so that every published column is described and each shared one only once; a
+table that publishes a stage table (``mpi.review_queue``) first takes its contract's descriptions.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ import yaml
 from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
+from kernel.sql import sql_string
 from pipelines.publish.errors import ModelError, PublishError
-from pipelines.publish.inputs import sql_string
+from schemas.contracts import stage_contracts
 
 log = logging.getLogger(__name__)
 
@@ -147,9 +149,20 @@ def run_model(
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {model.schema}")
         con.execute(sql)
         con.execute(f"COMMENT ON TABLE {model.name} IS {sql_string(model.rule)}")
+        comment_columns(con, model.name, contract_descriptions(model.name))
         comment_columns(con, model.name, glossary())
     except duckdb.Error as exc:
         raise ModelError(model.name, str(exc).splitlines()[0]) from exc
+
+
+@cache
+def contract_descriptions(table: str) -> dict[str, str]:
+    """Column descriptions of the stage contract a published table carries on (``mpi.record_link``
+    publishes the contract of the same name), so that a column is described once, there."""
+    found = stage_contracts().get(table)
+    if found is None:
+        return {}
+    return {c.name: c.description for c in found.columns if c.description}
 
 
 @cache

@@ -1,10 +1,10 @@
 """ID numbers (GB 11643) standardised column-wise: repair what is safe, flag the rest.
 
-Repairs: spaces removed, full-width characters → half-width, ``x`` → ``X``, legacy 15-digit
-numbers → 18 (``idno.from_legacy15`` rule). Never repaired, only flagged: a wrong check
+Repairs: spaces removed, full-width characters → half-width, ``x`` → ``X``, legacy 15-digit numbers
+→ 18 (the kernel's GB 11643 rule, ``kernel.idno``). Never repaired, only flagged: a wrong check
 character, a wrong length, non-digits, an impossible birth date. ``id_damage`` names the most
 serious damage found; ``id_no`` keeps the normalised value so linkage can still compare it.
-Vectorised with Arrow compute; the check character is a NumPy dot product over a digit matrix.
+Vectorised with Arrow compute; the check character comes from ``kernel.idno.check_chars``.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.extract.parse import checked_strptime, parse_strings
-from pipelines.idno import CHECK_CHARS, WEIGHTS
+from kernel.idno import check_chars
+from kernel.values import checked_strptime, parse_strings
 from pipelines.standardise.values import per_distinct
 from schemas.contracts import code_sets
 
@@ -35,21 +35,6 @@ DAMAGE_ORDER = (
     "whitespace",
     "lowercase_x",
 )
-
-
-def check_chars(first17: object) -> pa.Array:
-    """MOD 11-2 check character of each 17-digit string (callers pass digits only)."""
-    digits17 = pc.cast(parse_strings(first17), pa.binary())
-    if isinstance(digits17, pa.ChunkedArray):
-        digits17 = digits17.combine_chunks()
-    n = len(digits17)
-    if n == 0:
-        return pa.array([], pa.string())
-    offsets = np.frombuffer(digits17.buffers()[1], dtype=np.int32)
-    start = offsets[digits17.offset]
-    data = np.frombuffer(digits17.buffers()[2], dtype=np.uint8)[start : start + 17 * n]
-    totals = (data.reshape(n, 17).astype(np.int64) - 48) @ np.array(WEIGHTS, dtype=np.int64)
-    return pa.array(np.array(list(CHECK_CHARS))[totals % 11])
 
 
 def standard_id_types(id_type: pd.Series) -> pd.Series:

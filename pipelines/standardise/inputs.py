@@ -11,9 +11,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipelines import lake
-from pipelines.extract.outcomes import LINEAGE
+from kernel.layout import Layout
 from schemas.contracts import Contract
+from schemas.tables import lineage_schema
 
 log = logging.getLogger(__name__)
 ORG = "org_code"  # the delivering institution: the raw file's name
@@ -31,9 +31,9 @@ class Held:
 
 
 def read_held(data: Path, day: date) -> Held:
-    """``lake.held_path``: (source, dataset, org_code, reason); dataset as 'patient' or
+    """``quality.held_deliveries``: (source, dataset, org_code, reason); dataset as 'patient' or
     'hospital.patient'. No file means nothing is held."""
-    path = lake.held_path(data, day)
+    path = Layout(data).night("quality.held_deliveries", day)
     if not path.exists():
         return Held()
     rows = pq.read_table(path, columns=["source", "dataset", "org_code"]).to_pylist()
@@ -45,7 +45,7 @@ def read_held(data: Path, day: date) -> Held:
 def read_raw(data: Path, contract: Contract, day: date, held: Held) -> pa.Table:
     """All institutions' raw rows of one dataset for ``day``, with ``org_code`` from the file
     name; held deliveries are left out and recorded in ``held.skipped``."""
-    folder = lake.raw_dir(data, contract.source, contract.name, day)
+    folder = Layout(data).raw_dir(contract.source, contract.name, day)
     parts = []
     for path in sorted(folder.glob("*.parquet")):
         org_code = path.stem
@@ -70,15 +70,13 @@ def read_raw(data: Path, contract: Contract, day: date, held: Held) -> pa.Table:
 
 def _empty(contract: Contract) -> pa.Table:
     fields = [f for f in contract.arrow_schema() if f.name != ORG]
-    return pa.schema([*fields, *LINEAGE, (ORG, pa.string())]).empty_table()
+    return pa.schema([*fields, *lineage_schema(), (ORG, pa.string())]).empty_table()
 
 
 def district_names(data: Path) -> dict[str, str]:
     """District name → GB/T 2260 code, from the reference population landed by the reference
-    step (``pipelines.publish.reference``); empty (no district codes) if it is not there."""
-    from pipelines.publish.reference import reference_path
-
-    path = reference_path(data, "population")
+    step (``pipelines.extract.reference``); empty (no district codes) if it is not there."""
+    path = Layout(data).reference("population")
     if not path.exists():
         log.warning("no reference population in the lake: district_code left null")
         return {}

@@ -1,9 +1,9 @@
 """``standardise_date``: night D's raw partitions → std.person_mention and the event tables.
 
 Reads only the raw lake (and the reference population for district names), never the sources.
-Deliveries a fatal quality check held back (``lake.held_path``) are skipped: they stay in raw
-and get no std rows. Each table is written whole for the date (``lake.write_parquet``), so a
-rerun replaces it; an empty night still writes an empty file, replacing an earlier run's rows.
+Deliveries a fatal quality check held back (``quality.held_deliveries``) are skipped: they stay
+in raw and get no std rows. Each table is written whole for the date (atomically), so a rerun
+replaces it; an empty night still writes an empty file, replacing an earlier run's rows.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines import lake
+from kernel.atomic import write_parquet
+from kernel.layout import Layout
 from pipelines.standardise.events import build_events
 from pipelines.standardise.inputs import district_names, read_held, read_raw
 from pipelines.standardise.mentions import build_person_mentions
@@ -51,7 +52,7 @@ def standardise_date(data: Path, day: date) -> StandardiseSummary:
         if std.delivery.get("kind") == "standardised":
             tables[std.name] = build_events(std, raw[std.delivery["from"]], deletions)
     for name, table in tables.items():
-        lake.write_parquet(table, lake.std_path(data, name, day))
+        write_parquet(table, Layout(data).std(name, day))
         log.info("standardise %s %s: %d rows", day, name, table.num_rows)
     return StandardiseSummary(
         day=day,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.extract.outcomes import LINEAGE as LINEAGE_SCHEMA
 from schemas.contracts import Contract
+from schemas.tables import LINEAGE_COLUMNS
 
 ARRIVAL_COLUMNS = ("updated_at", "exported_at")  # when a row reached the platform, per source
-LINEAGE = tuple(LINEAGE_SCHEMA.names)  # source_file, load_id, loaded_at, load_date
+LINEAGE = LINEAGE_COLUMNS  # source_file, load_id, loaded_at, load_date
 
 
 def arrival_column(source: Contract) -> str:

@@ -11,7 +11,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipelines.extract.parse import TIMEZONE, parse_dates, parse_strings
+from kernel.city import city
+from kernel.values import parse_dates, parse_strings
 
 MOBILE = r"1[3-9]\d{9}"
 # GB/T 2261.1 codes kept; the labels sources write instead are mapped to them
@@ -46,7 +47,7 @@ def standardise_dates(values: pd.Series) -> pd.Series:
 def local_dates(values: pd.Series) -> pd.Series:
     """Timestamps or dates → the calendar date in Asia/Shanghai, as midnight datetimes."""
     if isinstance(values.dtype, pd.DatetimeTZDtype):
-        return values.dt.tz_convert(TIMEZONE).dt.tz_localize(None).dt.normalize()
+        return values.dt.tz_convert(city().timezone).dt.tz_localize(None).dt.normalize()
     return pd.to_datetime(values, errors="coerce").dt.normalize()
 
 

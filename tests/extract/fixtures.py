@@ -15,7 +15,7 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
-from pipelines import idno
+from kernel import idno
 from schemas.contracts import contract
 
 DAY = date(2026, 3, 1)

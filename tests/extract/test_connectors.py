@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import lake
+from kernel.layout import Layout
 from pipelines.extract import extract_date
 from pipelines.extract.connectors import URLS_FILE_ENV, env_name, frontends
 from pipelines.extract.errors import ExtractError
@@ -23,7 +23,8 @@ SECRET = "s3cret-pw"
 
 
 def _log(data: Path) -> pd.DataFrame:
-    return pd.read_parquet(lake.load_log_path(data, DAY)).set_index(["dataset", "org_code"])
+    log = pd.read_parquet(Layout(data).night("ops.load_log", DAY))
+    return log.set_index(["dataset", "org_code"])
 
 
 def _elsewhere(tmp_path: Path) -> Path:
@@ -77,7 +78,7 @@ def test_an_env_var_points_a_hospital_elsewhere(tmp_path: Path, monkeypatch) -> 
     sources, data = fx.tiny_city(tmp_path / "s"), tmp_path / "d"
     monkeypatch.setenv(env_name("H001"), f"sqlite:///{_elsewhere(tmp_path)}")
     extract_date(sources, data, DAY)
-    raw = pd.read_parquet(lake.raw_dir(data, "hospital", "encounter", DAY) / "H001.parquet")
+    raw = pd.read_parquet(Layout(data).raw_dir("hospital", "encounter", DAY) / "H001.parquet")
     assert raw["source_file"].tolist() == ["frontend:H001#encounter"]
     assert _log(data).loc[("diagnosis", "H001"), "status"] == "empty"  # not in that database
 

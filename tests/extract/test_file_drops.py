@@ -8,7 +8,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import lake
+from kernel.layout import Layout
 from pipelines.extract import extract_date
 from tests.extract import fixtures as fx
 from tests.extract.fixtures import DAY
@@ -17,15 +17,16 @@ D = DAY.isoformat()
 
 
 def _log(data: Path) -> pd.DataFrame:
-    return pd.read_parquet(lake.load_log_path(data, DAY)).set_index(["dataset", "org_code"])
+    log = pd.read_parquet(Layout(data).night("ops.load_log", DAY))
+    return log.set_index(["dataset", "org_code"])
 
 
 def _raw(data: Path, source: str, dataset: str, org: str) -> pd.DataFrame:
-    return pd.read_parquet(lake.raw_dir(data, source, dataset, DAY) / f"{org}.parquet")
+    return pd.read_parquet(Layout(data).raw_dir(source, dataset, DAY) / f"{org}.parquet")
 
 
 def _quarantine(data: Path, source: str, dataset: str, org: str) -> pd.DataFrame:
-    return pd.read_parquet(lake.quarantine_dir(data, source, dataset, DAY) / f"{org}.parquet")
+    return pd.read_parquet(Layout(data).quarantine_dir(source, dataset, DAY) / f"{org}.parquet")
 
 
 @pytest.fixture
@@ -159,7 +160,7 @@ def test_a_bad_delivery_stops_only_itself(
     entry = log.loc[(dataset, org)]
     assert entry["status"] == status and words in entry["message"]
     assert entry["rows_accepted"] == 0
-    assert not (lake.raw_dir(data, source, dataset, DAY) / f"{org}.parquet").exists()
+    assert not (Layout(data).raw_dir(source, dataset, DAY) / f"{org}.parquet").exists()
     # the rest of the night is loaded as usual
     assert f"{source}/{D}/" in entry["message"]  # the message names the file
     assert log.loc[("child_checkup", "M001"), "status"] == "loaded"
@@ -247,4 +248,4 @@ def test_an_institution_missing_from_the_reference_is_still_read(city: tuple[Pat
     })  # fmt: skip
     extract_date(sources, data, DAY)
     assert _raw(data, "checkup", "visit", "C999")["exam_no"].tolist() == ["T9"]
-    assert pq.read_table(lake.load_log_path(data, DAY)).num_rows > 0
+    assert pq.read_table(Layout(data).night("ops.load_log", DAY)).num_rows > 0

@@ -8,19 +8,20 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import lake
+from kernel.layout import Layout
 from pipelines.extract import extract_date
 from tests.extract import fixtures as fx
 from tests.extract.fixtures import DAY
 
 
 def _raw(data: Path, dataset: str) -> pd.DataFrame:
-    path = lake.raw_dir(data, "hospital", dataset, DAY) / "H001.parquet"
+    path = Layout(data).raw_dir("hospital", dataset, DAY) / "H001.parquet"
     return pd.read_parquet(path) if path.exists() else pd.DataFrame({"patient_id": []})
 
 
 def _log(data: Path) -> pd.DataFrame:
-    return pd.read_parquet(lake.load_log_path(data, DAY)).set_index(["dataset", "org_code"])
+    log = pd.read_parquet(Layout(data).night("ops.load_log", DAY))
+    return log.set_index(["dataset", "org_code"])
 
 
 def test_only_rows_updated_on_the_date_are_extracted(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from pipelines.extract.parse import parse_dates, parse_decimals, parse_integers, parse_timestamps
+from kernel.values import parse_dates, parse_decimals, parse_integers, parse_timestamps
 
 SH = ZoneInfo("Asia/Shanghai")
 

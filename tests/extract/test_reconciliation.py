@@ -16,11 +16,11 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import lake
+from kernel.layout import Layout
 from pipelines.extract import extract_date
-from pipelines.publish.reference import load_reference
-from pipelines.simulate import simulate_city
+from pipelines.extract.reference import load_reference
 from pipelines.standardise import standardise_date
+from simulator import simulate_city
 
 START, DAYS = date(2026, 3, 1), 3
 NIGHTS = [START + timedelta(days=i) for i in range(DAYS)]
@@ -35,7 +35,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, pd.DataF
     for night in NIGHTS:
         extract_date(sources, data, night)
         standardise_date(data, night)
-    logs = [pd.read_parquet(lake.load_log_path(data, night)) for night in NIGHTS]
+    logs = [pd.read_parquet(Layout(data).night("ops.load_log", night)) for night in NIGHTS]
     return sources, data, pd.concat(logs, ignore_index=True)
 
 
@@ -53,8 +53,8 @@ def test_the_lake_files_hold_exactly_the_logged_rows(city) -> None:
     _, data, log = city
     for row in log.itertuples():
         name = f"{row.org_code}.parquet"
-        raw = lake.raw_dir(data, row.source, row.dataset, row.load_date) / name
-        held = lake.quarantine_dir(data, row.source, row.dataset, row.load_date) / name
+        raw = Layout(data).raw_dir(row.source, row.dataset, row.load_date) / name
+        held = Layout(data).quarantine_dir(row.source, row.dataset, row.load_date) / name
         assert (_rows(raw), _rows(held)) == (row.rows_accepted, row.rows_quarantined), row
 
 
@@ -87,7 +87,7 @@ def test_hospital_tables_deliver_the_rows_changed_that_night(city) -> None:
 
 def test_every_accepted_person_row_becomes_a_mention(city) -> None:
     _, data, log = city
-    mentions = sum(_rows(lake.std_path(data, "person_mention", n)) for n in NIGHTS)
+    mentions = sum(_rows(Layout(data).std("person_mention", n)) for n in NIGHTS)
     # at least one mention per accepted patient, dose, MCH record and checkup row
     people = log[log["dataset"].isin(["patient", "dose", "visit"]) | (log["source"] == "mch")]
     assert mentions >= people["rows_accepted"].sum() > 0

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import lake
+from kernel.layout import Layout
 from pipelines.extract import deliveries, extract_date
 from tests.extract import fixtures as fx
 from tests.extract.fixtures import DAY
@@ -22,15 +22,16 @@ DAY2 = DAY + timedelta(days=1)
 
 
 def _log(data: Path, day=DAY) -> pd.DataFrame:
-    return pd.read_parquet(lake.load_log_path(data, day)).set_index(["dataset", "org_code"])
+    log = pd.read_parquet(Layout(data).night("ops.load_log", day))
+    return log.set_index(["dataset", "org_code"])
 
 
 def _raw(data: Path, day=DAY) -> Path:
-    return lake.raw_dir(data, "vaccination", "dose", day) / "V001.parquet"
+    return Layout(data).raw_dir("vaccination", "dose", day) / "V001.parquet"
 
 
 def _quarantined(data: Path, day=DAY) -> Path:
-    return lake.quarantine_dir(data, "vaccination", "dose", day) / "V001.parquet"
+    return Layout(data).quarantine_dir("vaccination", "dose", day) / "V001.parquet"
 
 
 def _doses(sources: Path, doses: list[dict], day=DAY, **manifest: object) -> None:

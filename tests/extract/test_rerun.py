@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import lake
+from kernel.layout import Layout
 from pipelines.extract import extract_date
 from pipelines.extract import run as run_module
 from tests.extract import fixtures as fx
@@ -32,7 +32,7 @@ def test_a_rerun_writes_identical_parquet(tmp_path: Path) -> None:
 def test_a_rerun_removes_what_the_date_no_longer_has(tmp_path: Path) -> None:
     sources, data = fx.tiny_city(tmp_path / "s"), tmp_path / "d"
     extract_date(sources, data, DAY)
-    checkup = lake.raw_dir(data, "checkup", "visit", DAY) / "C001.parquet"
+    checkup = Layout(data).raw_dir("checkup", "visit", DAY) / "C001.parquet"
     assert checkup.exists()
     (sources / "checkup" / DAY.isoformat() / "C001.csv").unlink()
     (sources / "checkup" / DAY.isoformat() / "_manifest.json").unlink()

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-from matching_pairs import mention
 
+from kernel import idno
 from matching import link_date
 from matching.synthetic import complete_mentions, synthetic_mentions, write_std
-from pipelines import idno
+from tests.matching.matching_pairs import mention
 
 D1 = date(2024, 3, 1)
 NIGHT = [D1 + timedelta(days=n) for n in range(6)]

@@ -6,12 +6,12 @@ from datetime import date
 
 import duckdb
 import pytest
-from matching_pairs import frame, mention
 
+from kernel import idno
 from matching.blocking import PREDICTION_KEYS, count_candidate_pairs, index_candidates
 from matching.features import keyed_view, population_features, record_features
 from matching.index import KEY_COLUMNS
-from pipelines import idno
+from tests.matching.matching_pairs import frame, mention
 
 BORN = date(1990, 4, 2)
 

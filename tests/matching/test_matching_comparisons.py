@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from matching_pairs import levels_of, mention
 
-from pipelines import idno
+from kernel import idno
+from tests.matching.matching_pairs import levels_of, mention
 
 ID = "11010519491231002X"  # valid (STANDARDS.md example): address 110105, born 1949-12-31, seq 002
 MOTHER = idno.make("320505", date(1992, 6, 1), 22)

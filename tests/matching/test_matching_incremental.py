@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bridge_city import A1, A2, A3, B1, NIGHT, NO_ID, PERSON, bridge_city
-from matching_pairs import mention
 
 from matching import index, link_date
 from matching.decisions import pair_id
 from matching.review import apply_decisions
 from matching.synthetic import complete_mentions, write_std
+from tests.matching.bridge_city import A1, A2, A3, B1, NIGHT, NO_ID, PERSON, bridge_city
+from tests.matching.matching_pairs import mention
 
 
 def _links(data: Path, day: date) -> pd.Series:

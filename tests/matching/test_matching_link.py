@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from matching_pairs import mention
 
+from kernel import idno
+from kernel.layout import Layout
 from matching import evaluate, index, link_date
 from matching.synthetic import complete_mentions, synthetic_mentions, write_std, write_truth
-from pipelines import idno, lake
+from tests.matching.matching_pairs import mention
 
 D1, D2 = date(2024, 3, 1), date(2024, 3, 2)
 
@@ -28,7 +29,7 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, pd.DataF
 
 
 def _links(data: Path, day: date) -> pd.DataFrame:
-    return pd.read_parquet(lake.mpi_path(data, day)).set_index("mention_id")
+    return pd.read_parquet(Layout(data).night("mpi.record_link", day)).set_index("mention_id")
 
 
 def test_one_row_per_current_mention(city) -> None:

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from bridge_city import A3, NIGHT, bridge_city
 from typer.testing import CliRunner
 
 from matching import index
 from matching.decisions import decisions_dir
 from pipelines.cli import app
+from tests.matching.bridge_city import A3, NIGHT, bridge_city
 
 CHROMIUM = Path("/usr/bin/chromium")
 

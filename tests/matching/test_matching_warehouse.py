@@ -10,8 +10,9 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from kernel.atomic import write_parquet
+from kernel.layout import Layout
 from matching import index
-from pipelines import lake
 from pipelines.publish import runner
 from pipelines.publish.inputs import LakeInputs
 
@@ -19,7 +20,7 @@ D1, D2, D3 = date(2026, 3, 1), date(2026, 3, 2), date(2026, 3, 3)
 
 
 def _write(data: Path, day: date, name: str, rows: list[dict]) -> None:
-    lake.write_parquet(pa.Table.from_pylist(rows), index.night_path(data, day, name))
+    write_parquet(pa.Table.from_pylist(rows), index.night_path(data, day, name))
 
 
 def _audit(action: str, before: str, after: str | None, seq: int) -> dict:
@@ -90,7 +91,7 @@ def _run(data: Path, model: str, day: date) -> list[tuple]:
     con = duckdb.connect()
     con.execute("CREATE SCHEMA mpi")
     runner.run_model(con, runner.parse_model(root / "mpi" / f"{model}.sql", root),
-                     LakeInputs(data, day).template_globals())  # fmt: skip
+                     LakeInputs(Layout(data), day).template_globals())  # fmt: skip
     return con.execute(f"SELECT * FROM mpi.{model}").fetchall()
 
 

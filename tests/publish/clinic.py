@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from publish.tiny_lake import at, event, mention, valid_id, write_crosswalk, write_std
+from tests.publish.tiny_lake import at, event, mention, valid_id, write_crosswalk, write_std
 
 D = date(2026, 2, 10)
 ID_A = valid_id("320505", date(1961, 2, 10), 11)

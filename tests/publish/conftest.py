@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.simulated_city import build_small_city
+from tests.publish.simulated_city import build_small_city
 
 
 @pytest.fixture(scope="session")

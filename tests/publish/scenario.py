@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from publish.tiny_lake import (
+from tests.publish.tiny_lake import (
     at,
     broken_id,
     event,

@@ -22,7 +22,7 @@ SKIPPED_STAGES = ("validate",)
 def build_small_city(root: Path) -> tuple[Path, Path]:
     """(sources, data) of the small city under ``root``, built on first use."""
     from pipelines.run import STAGES, days_between
-    from pipelines.simulate import SimConfig, simulate_city
+    from simulator import SimConfig, simulate_city
 
     sources, data = root / "sources", root / "data"
     done = root / ".built"

@@ -11,7 +11,7 @@ import duckdb
 import pytest
 from typer.testing import CliRunner
 
-from pipelines import idno
+from kernel import idno
 from pipelines.cli import app
 from pipelines.publish import archive as archive_module
 from pipelines.publish import publish
@@ -23,8 +23,8 @@ from pipelines.publish.archive import (
 )
 from pipelines.publish.archive_lookup import standard_id_no
 from pipelines.publish.audit import audit_root
-from publish.scenario import ID_A, ID_B_TYPO, ID_C, D, build_city
-from publish.tiny_lake import mention, valid_id, write_crosswalk, write_std
+from tests.publish.scenario import ID_A, ID_B_TYPO, ID_C, D, build_city
+from tests.publish.tiny_lake import mention, valid_id, write_crosswalk, write_std
 
 TEXT, JSON = ArchiveFormat.TEXT, ArchiveFormat.JSON
 

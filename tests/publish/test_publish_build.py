@@ -10,9 +10,10 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from pipelines import lake
+from kernel.atomic import write_parquet
+from kernel.layout import Layout
 from pipelines.publish import InputError, ModelError, PseudonymKeyError, publish, runner
-from publish.scenario import (
+from tests.publish.scenario import (
     ADDRESSES,
     ID_A,
     ID_B,
@@ -26,7 +27,7 @@ from publish.scenario import (
     D,
     build_city,
 )
-from publish.tiny_lake import write_load_log
+from tests.publish.tiny_lake import write_load_log
 
 ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 PHONE_PATTERN = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")
@@ -75,7 +76,7 @@ def test_the_review_queue_is_published_with_its_level_columns(city: Path) -> Non
         "match_probability": [0.92], "reason": ["between review and auto thresholds"],
         "id_no_level": ["one digit off"],
     })  # fmt: skip
-    lake.write_parquet(queue, lake.mpi_path(city, D).with_name("review_queue.parquet"))
+    write_parquet(queue, Layout(city).night("mpi.record_link", D).with_name("review_queue.parquet"))
     publish(city, D)
     # joined to the identities a reviewer compares
     assert rows(city, "SELECT q.id_no_level, l.id_no, r.id_no FROM mpi.review_queue AS q "
@@ -139,7 +140,7 @@ def test_publish_needs_a_pseudonymisation_key(city: Path, monkeypatch: pytest.Mo
 
 
 def test_publish_needs_the_crosswalk_of_the_night(city: Path) -> None:
-    lake.mpi_path(city, D).unlink()
+    Layout(city).night("mpi.record_link", D).unlink()
     with pytest.raises(InputError, match="link stage"):
         publish(city, D)
 

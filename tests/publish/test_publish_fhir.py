@@ -17,7 +17,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from pipelines.publish import publish
 from pipelines.publish.archive import ArchiveFormat, export_archives, show_archive
-from publish.clinic import ID_A, D, build_clinic
+from tests.publish.clinic import ID_A, D, build_clinic
 
 
 @pytest.fixture(scope="module")

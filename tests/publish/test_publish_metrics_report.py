@@ -17,7 +17,7 @@ import pytest
 
 from pipelines.publish import PublishError, publish
 from pipelines.publish.metrics_report import build_metrics_report, definitions
-from publish.scenario import D, build_city
+from tests.publish.scenario import D, build_city
 
 CHROMIUM = Path("/usr/bin/chromium")
 EXPECTED_MARKS = {

@@ -8,9 +8,12 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from kernel.layout import Layout
+from kernel.sql import sql_string
 from pipelines.publish import runner
 from pipelines.publish.errors import InputError, ModelError, PublishError
-from pipelines.publish.inputs import LakeInputs, sql_string
+from pipelines.publish.inputs import LakeInputs
+from tests.publish.tiny_lake import write_std
 
 
 def write_model(root: Path, name: str, body: str, depends: str = "", rule: str = "A rule.") -> None:
@@ -94,7 +97,7 @@ def test_sql_string_quotes_survive_a_round_trip() -> None:
 
 
 def test_inputs_that_nobody_wrote_read_as_typed_empty_tables(tmp_path: Path) -> None:
-    inputs = LakeInputs(tmp_path, date(2026, 1, 1))
+    inputs = LakeInputs(Layout(tmp_path), date(2026, 1, 1))
     with duckdb.connect() as con:
         lab = con.sql(inputs.std("lab_result"))
         assert lab.fetchall() == [] and "encounter_key" in lab.columns
@@ -107,9 +110,12 @@ def test_inputs_that_nobody_wrote_read_as_typed_empty_tables(tmp_path: Path) -> 
         inputs.crosswalk()
 
 
-def test_a_data_path_that_would_break_out_of_sql_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="quote"):
-        LakeInputs(tmp_path / "it's", date(2026, 1, 1))
+def test_a_data_path_with_a_quote_is_read_as_a_path_not_as_sql(tmp_path: Path) -> None:
+    quoted = tmp_path / "it's"
+    write_std(quoted, "lab_result", date(2026, 1, 1), [])
+    with duckdb.connect() as con:
+        lab = con.sql(LakeInputs(Layout(quoted), date(2026, 1, 1)).std("lab_result"))
+        assert lab.fetchall() == [] and "encounter_key" in lab.columns
 
 
 def test_every_shipped_model_has_a_rule_and_a_known_order() -> None:

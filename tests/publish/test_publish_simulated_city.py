@@ -18,9 +18,9 @@ import duckdb
 import pytest
 from fhir.resources.R4B.bundle import Bundle
 
-from pipelines import idno
+from kernel import idno
 from pipelines.publish.archive import ArchiveFormat, export_archives, show_archive
-from publish.readme_queries import analyst_queries, setup_statements
+from tests.publish.readme_queries import analyst_queries, setup_statements
 
 ID_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
 PHONE_PATTERN = re.compile(r"(?<![0-9A-Za-z])1[3-9]\d{9}(?![0-9A-Za-z])")

@@ -1,8 +1,8 @@
 """A hand-built tiny lake for publish and warehouse tests, written from the contracts.
 
 Builders fill the lineage and required flags a test does not care about, so each test names only
-the values its expected figures depend on. Everything is written where ``pipelines.lake`` says
-the real stages write it.
+the values its expected figures depend on. Everything is written where ``kernel.layout`` says
+the real stages write it, typed by the contracts (``schemas.tables``).
 """
 
 from __future__ import annotations
@@ -11,20 +11,17 @@ import csv
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 
-from pipelines import idno, lake
-from pipelines.publish.inputs import LOAD_LOG_COLUMNS, QUALITY_RESULT_COLUMNS, RECORD_LINK_COLUMNS
-from pipelines.publish.reference import reference_path
+from kernel import idno
+from kernel.atomic import write_parquet
+from kernel.city import city
+from kernel.layout import Layout
 from schemas.contracts import contract
+from schemas.tables import rows_table
 
-CITY = ZoneInfo("Asia/Shanghai")
-ARROW = {
-    "VARCHAR": pa.string(), "BIGINT": pa.int64(), "DOUBLE": pa.float64(), "DATE": pa.date32(),
-    "TIMESTAMPTZ": pa.timestamp("us", tz="Asia/Shanghai"), "BOOLEAN": pa.bool_(),
-}  # fmt: skip
+CITY = city().zone
 
 
 def at(text: str) -> datetime:
@@ -86,8 +83,8 @@ def write_std(data: Path, table: str, day: date, rows: Iterable[Mapping[str, obj
     """One std partition for night ``day``, typed by ``schemas/std/<table>.yaml``."""
     spec = contract(f"std.{table}")
     full = [_lineage(day) | dict(r) for r in rows]
-    lake.write_parquet(
-        pa.Table.from_pylist(full, schema=spec.arrow_schema()), lake.std_path(data, table, day)
+    write_parquet(
+        pa.Table.from_pylist(full, schema=spec.arrow_schema()), Layout(data).std(table, day)
     )
 
 
@@ -100,13 +97,19 @@ def write_crosswalk(data: Path, day: date, links: Mapping[str, tuple[str, str]])
             "mention_id": mention_id, "source": source, "org_code": org_code, "dataset": dataset,
             "record_id": record_id, "role": role, "resident_id": resident_id,
             "link_method": method, "match_probability": 1.0 if method == "auto" else None,
+            "role_group": "adult", "assigned_by": "auto", "linked_on": day, "features_on": day,
+            "model_version": 0,
         })  # fmt: skip
-    lake.write_parquet(_typed(rows, RECORD_LINK_COLUMNS), lake.mpi_path(data, day))
+    write_parquet(rows_table("mpi.record_link", rows), Layout(data).night("mpi.record_link", day))
 
 
 def write_quality(data: Path, day: date, rows: Iterable[Mapping[str, object]]) -> None:
-    full = [{"run_date": day, "severity": "warn"} | dict(r) for r in rows]
-    lake.write_parquet(_typed(full, QUALITY_RESULT_COLUMNS), lake.quality_path(data, day))
+    full = [
+        {"run_date": day, "severity": "warn", "field": "", "passed": True} | dict(r) for r in rows
+    ]
+    write_parquet(
+        rows_table("quality.result", full), Layout(data).night("quality.result", day, "validate")
+    )
 
 
 def write_load_log(data: Path, day: date, rows: Iterable[Mapping[str, object]]) -> None:
@@ -116,16 +119,16 @@ def write_load_log(data: Path, day: date, rows: Iterable[Mapping[str, object]]) 
         full.append({
             "load_id": f"{day.isoformat()}-{i}", "load_date": day, "source_file": "test",
             "rows_accepted": delivered, "rows_quarantined": 0, "status": "loaded",
-            "message": "", "loaded_at": _lineage(day)["loaded_at"],
+            "message": "", "loaded_at": _lineage(day)["loaded_at"], "contract_version": 1,
         } | dict(r))  # fmt: skip
-    lake.write_parquet(_typed(full, LOAD_LOG_COLUMNS), lake.load_log_path(data, day))
+    write_parquet(rows_table("ops.load_log", full), Layout(data).night("ops.load_log", day))
 
 
 def write_reference(data: Path, institutions: list[dict], population: list[dict]) -> None:
     for name, rows in (("institutions", institutions), ("population", population)):
         spec = contract(f"reference.{name}")
         table = pa.Table.from_pylist(rows, schema=spec.arrow_schema())
-        lake.write_parquet(table, reference_path(data, name))
+        write_parquet(table, Layout(data).reference(name))
 
 
 def write_reference_csv(sources: Path, name: str, rows: list[dict]) -> Path:
@@ -136,8 +139,3 @@ def write_reference_csv(sources: Path, name: str, rows: list[dict]) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
-
-
-def _typed(rows: list[dict], columns: Mapping[str, str]) -> pa.Table:
-    schema = pa.schema([(name, ARROW[kind]) for name, kind in columns.items()])
-    return pa.Table.from_pylist(rows, schema=schema)

@@ -10,7 +10,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from pipelines import lake
+from kernel.layout import Layout
 from schemas.contracts import contract
 
 LOG_SCHEMA = pa.schema([
@@ -53,7 +53,7 @@ def write_delivery(
     data: Path, dataset: str, org_code: str, rows: list[dict[str, Any]], day: date
 ) -> Path:
     found = contract(dataset)
-    path = lake.raw_dir(data, found.source, found.name, day) / f"{org_code}.parquet"
+    path = Layout(data).raw_dir(found.source, found.name, day) / f"{org_code}.parquet"
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(raw_table(dataset, rows, day), path)
     return path
@@ -71,7 +71,7 @@ def write_load_log(data: Path, day: date, entries: list[tuple[Any, ...]]) -> Pat
             "rows_quarantined": quarantined, "status": status[0] if status else "loaded",
             "message": "",
         })  # fmt: skip
-    path = lake.load_log_path(data, day)
+    path = Layout(data).night("ops.load_log", day)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.Table.from_pylist(records, schema=LOG_SCHEMA), path)
     return path
@@ -170,7 +170,7 @@ def write_std(data: Path, table: str, day: date, rows: list[dict[str, Any]]) -> 
         )
         for col in found.columns
     }
-    path = lake.std_path(data, table, day)
+    path = Layout(data).std(table, day)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.table(columns), path)
     return path
@@ -181,7 +181,7 @@ def write_mpi(
 ) -> None:
     """The link stage's outputs of night ``day``: mention_id → (resident_id, link_method), and
     the pairs sent to review."""
-    path = lake.mpi_path(data, day)
+    path = Layout(data).night("mpi.record_link", day)
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(pa.table({
         "mention_id": list(links), "resident_id": [r for r, _ in links.values()],

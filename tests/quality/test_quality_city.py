@@ -35,7 +35,7 @@ TIERS = ["clean", "typical", "poor", "terrible"]
 
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from pipelines.simulate import SimConfig, simulate_city
+    from simulator import SimConfig, simulate_city
 
     root = tmp_path_factory.mktemp("city")
     sources, data = root / "sources", root / "data"

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from quality_fixtures import DAMAGED_ID_NO, write_sample_night
 
 from quality import build_data_docs, validate_date
 from quality.offline import external_loads, rewrite
+from tests.quality.quality_fixtures import DAMAGED_ID_NO, write_sample_night
 
 D = date(2026, 3, 1)
 TEXT_SUFFIXES = (".html", ".css", ".js")

@@ -16,12 +16,12 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from quality_fixtures import write_mpi, write_std
 
-from pipelines import lake
+from kernel.layout import Layout
 from quality import check_date
-from quality.post_link import CheckStageError, post_link_path
+from quality.post_link import CheckStageError
 from quality.results import RESULT_SCHEMA
+from tests.quality.quality_fixtures import write_mpi, write_std
 
 P, D = date(2026, 3, 1), date(2026, 3, 2)
 DUE = date(2026, 2, 16)  # details loaded 14 nights before D (grace_days) are judged on D
@@ -146,7 +146,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, pd.DataFram
     data = tmp_path_factory.mktemp("lake")
     _write_lake(data)
     summary = check_date(data, D)
-    assert summary.result_path == post_link_path(data, D)
+    assert summary.result_path == Layout(data).night("quality.result", D, "check")
     return data, pd.read_parquet(summary.result_path)
 
 
@@ -212,7 +212,10 @@ def test_output_has_the_result_columns_and_is_never_fatal(
     checked: tuple[Path, pd.DataFrame],
 ) -> None:
     data, frame = checked
-    assert pq.read_schema(post_link_path(data, D)).names == RESULT_SCHEMA.names
+    assert (
+        pq.read_schema(Layout(data).night("quality.result", D, "check")).names
+        == RESULT_SCHEMA.names
+    )
     assert set(frame["severity"]) <= {"warn", "info"}
     assert set(frame["run_date"]) == {D}
     assert not frame.duplicated(["source", "dataset", "org_code", "check_code", "field"]).any()
@@ -223,13 +226,15 @@ def test_output_has_the_result_columns_and_is_never_fatal(
 
 def test_rerun_replaces_the_nights_file(checked: tuple[Path, pd.DataFrame]) -> None:
     data, _ = checked
-    first = pq.read_table(post_link_path(data, D))
+    first = pq.read_table(Layout(data).night("quality.result", D, "check"))
     check_date(data, D)
-    assert pq.read_table(post_link_path(data, D)).equals(first)
-    assert [p.name for p in post_link_path(data, D).parent.iterdir()] == ["post_link.parquet"]
+    assert pq.read_table(Layout(data).night("quality.result", D, "check")).equals(first)
+    assert [p.name for p in Layout(data).night("quality.result", D, "check").parent.iterdir()] == [
+        "check.parquet"
+    ]
 
 
 def test_a_night_without_a_crosswalk_stops_with_the_reason(tmp_path: Path) -> None:
     with pytest.raises(CheckStageError, match="run the link stage first"):
         check_date(tmp_path, D)
-    assert not lake.quality_path(tmp_path, D).parent.exists()
+    assert not Layout(tmp_path).night("quality.result", D, "check").parent.exists()

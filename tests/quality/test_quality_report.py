@@ -12,17 +12,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from quality_fixtures import DAMAGED_ID_NO, write_sample_night
 from typer.testing import CliRunner
 
-from pipelines import lake
+from kernel.atomic import write_parquet
+from kernel.layout import Layout
 from pipelines.cli import app
-from pipelines.publish.reference import reference_path
 from quality import validate_date
-from quality.post_link import post_link_path
 from quality.report import build_quality_report, report_path
 from quality.report_data import ReportDataError
 from quality.results import describe_rows, finalise
+from tests.quality.quality_fixtures import DAMAGED_ID_NO, write_sample_night
 
 FEB, MAR = date(2026, 2, 14), date(2026, 3, 1)
 CHROMIUM = "/usr/bin/chromium"
@@ -32,7 +31,7 @@ IDENTITIES = ("王伟", "11010519491231002", DAMAGED_ID_NO, "13800000000")
 
 def _reference(data: Path) -> None:
     orgs = ["H1", "H2", "H3", "V1", "V2", "V3", "C1"]
-    path = reference_path(data, "institutions")
+    path = Layout(data).reference("institutions")
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame({
         "org_code": orgs, "org_name": [f"{o}机构" for o in orgs],
@@ -42,7 +41,7 @@ def _reference(data: Path) -> None:
     pd.DataFrame({
         "district_code": ["320505", "320506"], "district_name": ["虎丘区", "吴中区"],
         "year": 2026, "resident_population": [1000, 2000],
-    }).to_parquet(reference_path(data, "population"))  # fmt: skip
+    }).to_parquet(Layout(data).reference("population"))  # fmt: skip
 
 
 def _post_link(data: Path, day: date) -> None:
@@ -52,7 +51,9 @@ def _post_link(data: Path, day: date) -> None:
         "check_code": "id_no_usable", "field": "id_no", "checked": 4, "failed": 2,
         "examples": ", ".join(f"hospital:H1:hospital.patient:{p}:patient" for p in ("p2", "p3")),
     }])  # fmt: skip
-    lake.write_parquet(finalise([describe_rows(counts, day)]), post_link_path(data, day))
+    write_parquet(
+        finalise([describe_rows(counts, day)]), Layout(data).night("quality.result", day, "check")
+    )
 
 
 @pytest.fixture(scope="module")

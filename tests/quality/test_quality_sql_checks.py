@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from quality_fixtures import check_counts, write_delivery
-
-from pipelines.idno import check_char
+from kernel.idno import check_char
+from tests.quality.quality_fixtures import check_counts, write_delivery
 
 D = date(2026, 3, 1)
 T = "2026-03-01T{}:00+08:00"

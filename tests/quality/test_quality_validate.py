@@ -8,11 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from quality_fixtures import write_sample_night
 
-from pipelines import lake
+from kernel.layout import Layout
 from quality import validate_date
-from quality.validate import gx_results_dir
+from tests.quality.quality_fixtures import write_sample_night
 
 D = date(2026, 3, 1)
 RESULT_COLUMNS = [  # DESIGN.md: quality.result
@@ -31,7 +30,7 @@ def night(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _results(data: Path) -> pd.DataFrame:
-    return pd.read_parquet(lake.quality_path(data, D))
+    return pd.read_parquet(Layout(data).night("quality.result", D, "validate"))
 
 
 def _counts(frame: pd.DataFrame, org: str, check: str, field: str = "") -> tuple[int, int]:
@@ -47,7 +46,12 @@ def test_results_have_the_published_shape_and_one_row_per_key(night: Path) -> No
     extras = ["field", "threshold", "passed", "description"]
     assert {*RESULT_COLUMNS, *extras} <= set(frame.columns)
     assert not frame.duplicated(KEY).any()
-    run_dates = pq.read_table(lake.quality_path(night, D)).column("run_date").unique().to_pylist()
+    run_dates = (
+        pq.read_table(Layout(night).night("quality.result", D, "validate"))
+        .column("run_date")
+        .unique()
+        .to_pylist()
+    )
     assert run_dates == [D]
     assert ((frame["failed"] >= 0) & (frame["checked"] >= 0)).all()
     assert set(frame["severity"]) <= {"fatal", "warn", "info"}
@@ -86,7 +90,7 @@ def test_load_log_and_schema_checks(night: Path) -> None:
 
 
 def test_fatal_failures_hold_back_exactly_those_deliveries(night: Path) -> None:
-    held = pd.read_parquet(lake.held_path(night, D))
+    held = pd.read_parquet(Layout(night).night("quality.held_deliveries", D))
     assert list(held.columns) == ["source", "dataset", "org_code", "reason"]
     assert held[["dataset", "org_code"]].values.tolist() == [
         ["visit", "C1"], ["patient", "H1"], ["patient", "H2"], ["patient", "H3"], ["dose", "V2"],
@@ -102,23 +106,27 @@ def test_fatal_failures_hold_back_exactly_those_deliveries(night: Path) -> None:
 
 
 def test_rerun_replaces_instead_of_adding(night: Path) -> None:
-    first = pq.read_table(lake.quality_path(night, D))
-    first_held = pq.read_table(lake.held_path(night, D))
+    first = pq.read_table(Layout(night).night("quality.result", D, "validate"))
+    first_held = pq.read_table(Layout(night).night("quality.held_deliveries", D))
     summary = validate_date(night, D)
-    assert pq.read_table(lake.quality_path(night, D)).equals(first)
-    assert pq.read_table(lake.held_path(night, D)).equals(first_held)
+    assert pq.read_table(Layout(night).night("quality.result", D, "validate")).equals(first)
+    assert pq.read_table(Layout(night).night("quality.held_deliveries", D)).equals(first_held)
     assert summary.results == first.num_rows and summary.held == 5
-    assert sorted(p.name for p in gx_results_dir(night, D).iterdir()) == [
+    assert sorted(p.name for p in Layout(night).gx_results(D).iterdir()) == [
         "hospital.patient.json", "vaccination.dose.json",
     ]  # fmt: skip
-    leftovers = [p for p in lake.quality_path(night, D).parent.iterdir() if p.name.startswith(".")]
+    leftovers = [
+        p
+        for p in Layout(night).night("quality.result", D, "validate").parent.iterdir()
+        if p.name.startswith(".")
+    ]
     assert leftovers == []
 
 
 def test_a_night_without_deliveries_writes_empty_outputs(tmp_path: Path) -> None:
     summary = validate_date(tmp_path, D)
     assert summary.results == 0 and summary.held == 0
-    assert pq.read_table(lake.quality_path(tmp_path, D)).num_rows == 0
-    assert pq.read_table(lake.held_path(tmp_path, D)).column_names == [
+    assert pq.read_table(Layout(tmp_path).night("quality.result", D, "validate")).num_rows == 0
+    assert pq.read_table(Layout(tmp_path).night("quality.held_deliveries", D)).column_names == [
         "source", "dataset", "org_code", "reason",
     ]  # fmt: skip

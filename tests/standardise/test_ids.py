@@ -7,8 +7,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipelines import idno
-from pipelines.standardise.ids import check_chars, standardise_ids
+from kernel import idno
+from kernel.idno import check_chars
+from pipelines.standardise.ids import standardise_ids
 
 GOOD = idno.make("320505", date(1995, 5, 17), 24)  # a woman born 1995-05-17
 ENDS_X = "11010519491231002X"  # STANDARDS.md's example: valid, check character X

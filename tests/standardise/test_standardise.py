@@ -11,10 +11,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from pipelines import lake
+from kernel.atomic import write_parquet
+from kernel.layout import Layout
 from pipelines.extract import extract_date
-from pipelines.publish.reference import load_reference
+from pipelines.extract.reference import load_reference
 from pipelines.standardise import standardise_date
+from schemas.tables import std_current_sql
 from tests.extract import fixtures as fx
 from tests.extract.fixtures import DAY, MOTHER_ID
 
@@ -27,11 +29,11 @@ def _night(sources: Path, data: Path, day: date = DAY):
 
 
 def _std(data: Path, table: str, day: date = DAY) -> pd.DataFrame:
-    return pd.read_parquet(lake.std_path(data, table, day))
+    return pd.read_parquet(Layout(data).std(table, day))
 
 
-def _current(data: Path, table: str, through: date, key: str = "mention_id") -> pd.DataFrame:
-    return duckdb.sql(lake.current_sql(data, table, through, key)).df()
+def _current(data: Path, table: str, through: date) -> pd.DataFrame:
+    return duckdb.sql(std_current_sql(Layout(data), table, through)).df()
 
 
 @pytest.fixture
@@ -115,7 +117,7 @@ def test_event_tables_carry_keys_time_and_values(city: tuple[Path, Path]) -> Non
     assert exam["event_time"] == pd.Timestamp("2026-03-01 00:00", tz="Asia/Shanghai")  # a date
     assert exam["arrived_at"] == pd.Timestamp("2026-03-01 20:00", tz="Asia/Shanghai")
     for table in ("prenatal_visit", "lab_result"):  # nothing delivered: an empty file, with schema
-        assert pq.read_table(lake.std_path(data, table, DAY)).num_rows == 0
+        assert pq.read_table(Layout(data).std(table, DAY)).num_rows == 0
 
 
 def test_every_table_matches_its_contract(city: tuple[Path, Path]) -> None:
@@ -124,7 +126,7 @@ def test_every_table_matches_its_contract(city: tuple[Path, Path]) -> None:
     sources, data = city
     _night(sources, data)
     for c in std_contracts().values():
-        schema = pq.read_schema(lake.std_path(data, c.name, DAY))
+        schema = pq.read_schema(Layout(data).std(c.name, DAY))
         assert schema.names == c.column_names, c.name
         assert [f.type for f in schema] == [f.type for f in c.arrow_schema()], c.name
 
@@ -169,8 +171,8 @@ def test_a_deletion_removes_the_mention_and_the_event(city: tuple[Path, Path]) -
     assert tomb.loc["hospital:H001:hospital.patient:P1:patient", "is_deleted"]
     assert "patient" not in set(_current(data, "person_mention", DAY2)["role"])
     assert "patient" in set(_current(data, "person_mention", DAY)["role"])  # still there on night 1
-    assert _current(data, "encounter", DAY2, "record_key").empty
-    assert len(_current(data, "encounter", DAY, "record_key")) == 1
+    assert _current(data, "encounter", DAY2).empty
+    assert len(_current(data, "encounter", DAY)) == 1
 
 
 def test_a_deletion_on_the_same_night_as_an_update_wins(city: tuple[Path, Path]) -> None:
@@ -187,14 +189,14 @@ def test_held_deliveries_get_no_std_rows(city: tuple[Path, Path]) -> None:
     extract_date(sources, data, DAY)
     held = pa.table({"source": ["hospital", "mch"], "dataset": ["patient", "mch.delivery"],
                      "org_code": ["H001", "M001"], "reason": ["fatal", "fatal"]})  # fmt: skip
-    lake.write_parquet(held, lake.held_path(data, DAY))
+    write_parquet(held, Layout(data).night("quality.held_deliveries", DAY))
     summary = standardise_date(data, DAY)
     roles = set(_std(data, "person_mention")["role"])
     # patient (H001) and the delivery's mother and newborn (M001) are held; 3 mentions remain
     assert roles == {"recipient", "examinee", "child"}
     assert _std(data, "delivery").empty and len(_std(data, "encounter")) == 1
     assert (summary.held_deliveries, summary.held_rows) == (2, 2)
-    assert (lake.raw_dir(data, "hospital", "patient", DAY) / "H001.parquet").exists()
+    assert (Layout(data).raw_dir("hospital", "patient", DAY) / "H001.parquet").exists()
 
 
 def test_a_rerun_writes_identical_std_files(city: tuple[Path, Path]) -> None:

@@ -15,9 +15,10 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from publish.scenario import RESIDENT_OF, build_city
-from publish.scenario import D as SCENARIO_NIGHT
-from publish.tiny_lake import at, event, mention, valid_id, write_crosswalk, write_std
+from kernel.layout import Layout
+from tests.publish.scenario import RESIDENT_OF, build_city
+from tests.publish.scenario import D as SCENARIO_NIGHT
+from tests.publish.tiny_lake import at, event, mention, valid_id, write_crosswalk, write_std
 
 D2 = date(2026, 2, 11)
 
@@ -86,9 +87,7 @@ def _scenario_links(data: Path) -> dict[str, str]:
     """The scenario's mentions of night 02-10 and their residents (R1–R4)."""
     import duckdb
 
-    from pipelines import lake
-
-    path = lake.mpi_path(data, SCENARIO_NIGHT)
+    path = Layout(data).night("mpi.record_link", SCENARIO_NIGHT)
     rows = duckdb.sql(f"SELECT mention_id, resident_id FROM '{path}'").fetchall()
     assert {r for _, r in rows} == set(RESIDENT_OF.values())
     return dict(rows)

@@ -9,10 +9,10 @@ from datetime import date
 
 import duckdb
 import pytest
-from analyst_city import build_analyst_city
-from publish.readme_queries import analyst_queries, setup_statements
 
 from pipelines.publish import publish
+from tests.publish.readme_queries import analyst_queries, setup_statements
+from tests.warehouse.analyst_city import build_analyst_city
 
 QUERIES = analyst_queries()
 

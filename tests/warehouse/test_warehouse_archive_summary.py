@@ -10,9 +10,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from publish.clinic import D, build_clinic
 
 from pipelines.publish import publish
+from tests.publish.clinic import D, build_clinic
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from publish.scenario import D, build_city
 
 from pipelines.publish import publish, runner
+from tests.publish.scenario import D, build_city
 
 DATABASES = ("warehouse.duckdb", "analytics.duckdb")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from publish.scenario import D, build_city
 
 from pipelines.publish import publish
+from tests.publish.scenario import D, build_city
 
 CITY = "320500"  # prefecture of districts 320505/320506
 README = Path(__file__).resolve().parents[2] / "warehouse" / "metrics" / "README.md"

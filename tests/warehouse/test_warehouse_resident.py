@@ -7,7 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from publish.tiny_lake import (
+
+from pipelines.publish import publish
+from tests.publish.tiny_lake import (
     at,
     broken_id,
     mention,
@@ -16,8 +18,6 @@ from publish.tiny_lake import (
     write_reference,
     write_std,
 )
-
-from pipelines.publish import publish
 
 D = date(2026, 3, 1)
 GOOD = valid_id("320508", date(1990, 6, 15), 122)  # even sequence → woman, born 1990-06-15

@@ -1,19 +1,12 @@
 -- Every quality check result of every night up to D: one row per night, institution, dataset,
 -- check and field (checked rows, failed rows, severity, threshold, passed, a few failing record
--- keys), from the validate stage (result.parquet, raw deliveries) and the check stage after
--- link (post_link.parquet, standardised lake and MPI).
+-- keys), from the validate stage (raw deliveries) and the check stage after link (standardised
+-- lake and MPI).
 -- depends:
 CREATE OR REPLACE TABLE quality.result AS
 SELECT run_date, source, org_code, dataset, check_code, field, dimension, checked, failed,
        severity, threshold, passed, description, examples
-FROM (
-    -- the columns beyond the daily input's own, typed even before any night has them
-    (SELECT CAST(NULL AS VARCHAR) AS field, CAST(NULL AS DOUBLE) AS threshold,
-            CAST(NULL AS BOOLEAN) AS passed, CAST(NULL AS VARCHAR) AS description,
-            CAST(NULL AS VARCHAR) AS examples WHERE false)
-    UNION ALL BY NAME ({{ daily('quality') }})
-    UNION ALL BY NAME ({{ daily('quality_post_link') }})
-)
+FROM ({{ daily('quality') }})
 ORDER BY run_date, source, org_code, dataset, check_code, field;
 
 COMMENT ON COLUMN quality.result.field IS 'the checked column (value[HGB]: one code of it); empty for a check on whole rows or deliveries';

@@ -10,5 +10,5 @@ WITH first_seen AS (
     GROUP BY mention_id
 )
 SELECT current.*, first_seen.first_load_date
-FROM ({{ std('person_mention', 'mention_id') }}) AS current
+FROM ({{ std('person_mention') }}) AS current
 JOIN first_seen USING (mention_id);

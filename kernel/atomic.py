@@ -1,0 +1,65 @@
+"""Writes that land whole or not at all.
+
+Every file and folder is built under a temporary sibling and renamed into place, so a crash
+leaves the previous version readable and a rerun replaces instead of adding. Files are created
+owner-only where the umask allows (health data is personal data).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pyarrow is imported by the writer only: readers of files start faster
+    import pyarrow as pa
+
+
+def tmp_sibling(path: Path) -> Path:
+    """A fresh hidden name beside ``path`` (same folder: the rename stays on one file system)."""
+    return path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
+
+
+@contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = tmp_sibling(path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp.exists():
+            tmp.unlink()
+
+
+def write_parquet(table: pa.Table, path: Path) -> Path:
+    """Write one Parquet file atomically (temporary file, then rename)."""
+    import pyarrow.parquet as pq
+
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
+    return path
+
+
+def write_text(path: Path, text: str) -> Path:
+    """Write one UTF-8 text file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+    return path
+
+
+def replace_dir(final: Path, build: Path) -> None:
+    """Swap a fully built folder ``build`` into place at ``final``, replacing what was there."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = tmp_sibling(final)
+    if final.exists():
+        os.replace(final, old)
+    os.replace(build, final)
+    shutil.rmtree(old, ignore_errors=True)

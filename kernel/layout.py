@@ -1,0 +1,157 @@
+"""Where everything lives under a data directory (``--data DIR``): the only code that builds
+paths under it.
+
+::
+
+    lake/reference/<name>.parquet                             reference data, typed
+    lake/raw/<source>/<dataset>/date=<D>/<org>.parquet        as delivered, typed by contract
+    lake/quarantine/<source>/<dataset>/date=<D>/<org>.parquet rejected rows + reason
+    lake/std/<table>/date=<D>/part.parquet                    standardised tables
+    lake/load_log/date=<D>/load_log.parquet                   ops.load_log: one row per delivery
+    mpi/date=<D>/<table>.parquet                              the master person index after D
+    mpi/decisions/                                            reviewers' decisions
+    quality/date=<D>/...                                      quality results, held deliveries
+    quality/date=<D>/gx/                                      Great Expectations results
+    warehouse.duckdb, analytics.duckdb                        published atomically
+    reports/<kind>/                                           Data Docs, governance, metrics, review
+    audit/access/                                             who read identified data
+
+The tables that pass between stages are named ``<schema>.<table>`` as in their contracts
+(``schemas/``); ``NIGHTLY`` says where each night's partition of one lives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+# Per-night stage tables: contract name → path under the data root ({day} = YYYY-MM-DD).
+NIGHTLY: dict[str, str] = {
+    "ops.load_log": "lake/load_log/date={day}/load_log.parquet",
+    "mpi.record_link": "mpi/date={day}/record_link.parquet",
+    "mpi.features": "mpi/date={day}/features.parquet",
+    "mpi.review_queue": "mpi/date={day}/review_queue.parquet",
+    "mpi.link_audit": "mpi/date={day}/link_audit.parquet",
+    "mpi.resident_redirect": "mpi/date={day}/resident_redirect.parquet",
+    "mpi.resident": "mpi/date={day}/resident.parquet",
+    # written in two parts: by validate (per delivery) and by check (after linkage)
+    "quality.result": "quality/date={day}/result/{part}.parquet",
+    "quality.held_deliveries": "quality/date={day}/held_deliveries.parquet",
+}
+
+WAREHOUSE_FILE = "warehouse.duckdb"
+ANALYTICS_FILE = "analytics.duckdb"
+
+
+def partition_date(path: Path) -> date:
+    """The logical date of a ``date=YYYY-MM-DD`` partition folder or a file inside one."""
+    for part in (path, *path.parents):
+        if part.name.startswith("date="):
+            return date.fromisoformat(part.name[5:])
+    raise ValueError(f"{path} is not inside a date= partition")
+
+
+def _night(day: date) -> str:
+    return f"date={day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The data directory of one city: every path under it is built here."""
+
+    root: Path
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "root", Path(self.root))
+
+    # -- the lake -----------------------------------------------------------------------------
+    @property
+    def lake(self) -> Path:
+        return self.root / "lake"
+
+    def reference(self, name: str) -> Path:
+        """One reference table, e.g. ``institutions`` or ``population``."""
+        return self.lake / "reference" / f"{name}.parquet"
+
+    def raw_dir(self, source: str, dataset: str, day: date) -> Path:
+        return self.lake / "raw" / source / dataset / _night(day)
+
+    def raw_dirs(self, day: date) -> list[Path]:
+        """Every delivered dataset's partition of night ``day``."""
+        return sorted((self.lake / "raw").glob(f"*/*/{_night(day)}"))
+
+    def quarantine_dir(self, source: str, dataset: str, day: date) -> Path:
+        return self.lake / "quarantine" / source / dataset / _night(day)
+
+    def extract_build_dir(self, day: date, token: str) -> Path:
+        """Scratch folder where one extract of night ``day`` is assembled, then swapped in."""
+        return self.lake / f".extract-{day.isoformat()}-{token}"
+
+    def std(self, table: str, day: date) -> Path:
+        return self.lake / "std" / table / _night(day) / "part.parquet"
+
+    def std_glob(self, table: str) -> str:
+        return str(self.lake / "std" / table / "date=*" / "part.parquet")
+
+    def std_files(self, table: str) -> list[Path]:
+        """Every night's partition of one standardised table, oldest first."""
+        return sorted((self.lake / "std" / table).glob("date=*/part.parquet"), key=partition_date)
+
+    # -- per-night tables of the stages -------------------------------------------------------
+    def night(self, table: str, day: date, part: str | None = None) -> Path:
+        """Night ``day``'s partition of a stage table (``NIGHTLY``), e.g. ``mpi.record_link``;
+        ``part`` names the writer of a table several stages write (``quality.result``)."""
+        try:
+            pattern = NIGHTLY[table]
+        except KeyError:
+            raise KeyError(f"no nightly table {table!r}; known: {', '.join(NIGHTLY)}") from None
+        if ("{part}" in pattern) != (part is not None):
+            raise ValueError(f"{table}: part {part!r} does not fit {pattern}")
+        return self.root / pattern.format(day=day.isoformat(), part=part)
+
+    def nights(self, table: str, through: date | None = None) -> list[Path]:
+        """Every existing partition (every part) of a stage table through ``through``, oldest
+        first."""
+        head, _, tail = NIGHTLY[table].partition("date={day}")
+        found = [p for p in (self.root / head).glob(f"date=*{tail.format(part='*')}")]
+        if through is not None:
+            found = [p for p in found if partition_date(p) <= through]
+        return sorted(found, key=lambda p: (partition_date(p), p.name))
+
+    def latest_before(self, table: str, day: date) -> Path | None:
+        """The newest partition of a stage table from a night before ``day``, or None."""
+        earlier = [p for p in self.nights(table) if partition_date(p) < day]
+        return earlier[-1] if earlier else None
+
+    def gx_results(self, day: date) -> Path:
+        """Great Expectations validation results of night ``day``."""
+        return self.root / "quality" / _night(day) / "gx"
+
+    @property
+    def decisions_dir(self) -> Path:
+        """Reviewers' decisions on queued pairs (append-only files)."""
+        return self.root / "mpi" / "decisions"
+
+    # -- what is published --------------------------------------------------------------------
+    @property
+    def warehouse(self) -> Path:
+        return self.root / WAREHOUSE_FILE
+
+    @property
+    def analytics(self) -> Path:
+        return self.root / ANALYTICS_FILE
+
+    def reports(self, kind: str) -> Path:
+        """Folder of one kind of report: ``quality``, ``metrics``, ``review``, ``data_docs``."""
+        return self.root / "reports" / kind
+
+    @property
+    def access_audit_dir(self) -> Path:
+        """Append-only log of every read of identified data."""
+        return self.root / "audit" / "access"
+
+    @property
+    def secrets_dir(self) -> Path:
+        """Where ``make demo`` keeps the random key it makes for its own data directory."""
+        return self.root / "secrets"
