@@ -16,8 +16,8 @@ from schemas.contracts import (
     code_sets,
     crosswalk,
     formats,
-    stage_contracts,
     source_contracts,
+    stage_contracts,
     std_contracts,
 )
 
