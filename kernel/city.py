@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 from pydantic_settings import YamlConfigSettingsSource as _Yaml
 
@@ -34,7 +34,12 @@ class City(BaseSettings):
         "Asia/Shanghai", description="the city's clock: logical dates, deliveries' local times"
     )
     memory_limit: str = Field(
-        "4GB", description="DuckDB memory limit of linkage and publish; beyond it they spill"
+        "4GB",
+        description="DuckDB memory limit of linkage and publish; beyond it they spill",
+        # the older name of the variable, from when only linkage had a limit
+        validation_alias=AliasChoices(
+            "memory_limit", "HEALTHARCHIVE_CITY_MEMORY_LIMIT", "HEALTHARCHIVE_LINK_MEMORY_LIMIT"
+        ),
     )
     threads: int = Field(2, ge=1, description="DuckDB threads per stage")
     child_max_age_years: int = Field(

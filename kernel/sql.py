@@ -35,21 +35,33 @@ def parquet_sql(files: Sequence[Path | str]) -> str:
     return f"SELECT * FROM read_parquet([{listed}], {options})"
 
 
-def current_version_sql(rows: str, key: str, through: date | None = None) -> str:
+def current_version_sql(
+    rows: str,
+    key: str,
+    through: date | None = None,
+    *,
+    after: date | None = None,
+    keep_tombstones: bool = False,
+) -> str:
     """The current version of every row of ``rows`` (a relation with ``load_date``,
     ``arrived_at`` and ``is_deleted``) as of the end of night ``through``.
 
     A row delivered again (a correction, a re-exported dose) supersedes its earlier versions:
     per ``key`` the latest ``load_date``, then the latest ``arrived_at``, wins; a winning
-    tombstone (``is_deleted``: the source deleted it) removes the key. Versions loaded after
-    ``through`` are ignored, so that rerunning an old date gives the same answer.
+    tombstone (``is_deleted``: the source deleted it) removes the key, unless
+    ``keep_tombstones`` (the caller wants to see deletions). Versions loaded after ``through``
+    are ignored, so that rerunning an old date gives the same answer; with ``after``, only
+    versions loaded after that night compete (what arrived since).
     """
-    bound = f"WHERE load_date <= {sql_date(through)}" if through else ""
+    bounds = [f"load_date <= {sql_date(through)}"] if through else []
+    bounds += [f"load_date > {sql_date(after)}"] if after else []
+    where = f"WHERE {' AND '.join(bounds)}" if bounds else ""
+    alive = "" if keep_tombstones else "AND NOT coalesce(is_deleted, false)"
     return f"""
         SELECT * EXCLUDE (_rank) FROM (
             SELECT *, row_number() OVER (
                 PARTITION BY {quote_name(key)} ORDER BY load_date DESC, arrived_at DESC NULLS LAST
             ) AS _rank
-            FROM ({rows}) {bound}
-        ) WHERE _rank = 1 AND NOT coalesce(is_deleted, false)
+            FROM ({rows}) {where}
+        ) WHERE _rank = 1 {alive}
     """

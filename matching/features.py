@@ -1,8 +1,9 @@
 """Per-record preparation for linkage: every feature is computed ONCE per mention version.
 
 ``record_features`` turns standardised person mentions into one row of ready columns per
-mention: the GB 11643 parts and check of the ID number, name characters and pinyin, phone
-suffix, birth-date parts, address character bigrams. These rows are stored in the index
+mention: the parts of the ID number standardisation repaired and checked (GB 11643 is applied
+once, there), name characters and pinyin, phone suffix, birth-date parts, address character
+bigrams. These rows are stored in the index
 (``matching.index``) and never recomputed unless the mention changes.
 
 ``population_features`` then applies, each night, what depends on everyone rather than on
@@ -17,31 +18,23 @@ from __future__ import annotations
 
 import duckdb
 
-# Roles whose mention names a child; a vaccination recipient is a child when young at the dose.
+from kernel.city import city
+from kernel.sql import sql_string
+
+# Roles whose mention names a child; a vaccination recipient is a child when young at the dose
+# (younger than the city's ``child_max_age_years``).
 CHILD_ROLES = ("newborn", "child")
-CHILD_MAX_AGE_YEARS = 14
 
 # Default dates that source systems put in a required birth-date field.
 PLACEHOLDER_BIRTH_DATES = ("1900-01-01", "1800-01-01", "1970-01-01", "2000-01-01", "0001-01-01")
-# A value carried by this many different names is a placeholder, not a person's own.
-STOP_DISTINCT_NAMES_ID = 5
-STOP_DISTINCT_NAMES_PHONE = 6
-# A birth date carried by far more mentions than an average date is a default value.
-STOP_BIRTH_MIN_COUNT = 50
+# A value carried by many different names is a placeholder, not a person's own (how many: the
+# city's ``stop_names_per_id`` / ``stop_names_per_phone``); a birth date carried by far more
+# mentions than an average date (``stop_birth_min_count`` and this ratio) is a default value.
 STOP_BIRTH_RATIO = 20
 
 ID18 = "'^[0-9]{17}[0-9X]$'"
 
 MACROS = """
-CREATE OR REPLACE MACRO gb11643_check(b17) AS substr('10X98765432', CAST(list_sum(
-    list_transform(range(17), lambda i: (ascii(substr(b17, i + 1, 1)) - 48)
-    * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i + 1])) % 11 AS BIGINT) + 1, 1);
-CREATE OR REPLACE MACRO id_clean(x) AS nullif(regexp_replace(upper(x), '\\s', '', 'g'), '');
-CREATE OR REPLACE MACRO legacy_to_18(x) AS CASE
-    WHEN regexp_full_match(x, '[0-9]{15}')
-    THEN substr(x, 1, 6) || '19' || substr(x, 7) || gb11643_check(substr(x, 1, 6) || '19'
-         || substr(x, 7))
-    ELSE x END;
 CREATE OR REPLACE MACRO char_bigrams(s) AS CASE WHEN length(s) >= 2 THEN list_distinct(
     list_transform(range(length(s) - 1), lambda i: substr(s, i + 1, 2))) END;
 CREATE OR REPLACE MACRO overlap_share(a, b) AS
@@ -74,9 +67,15 @@ _TYPED = "CAST(id_no_valid AS BOOLEAN) AS id_no_valid, " + ", ".join(
     + [f"CAST({c} AS DATE) AS {c}" for c in _DATE_COLUMNS]
 )
 
-# Address text without the province and city a clerk may or may not write: what is left
-# from the district on is compared (bigram overlap), so 江苏省苏州市吴中区… equals 吴中区….
-_ADDRESS_TAIL = "regexp_replace(address, '^(江苏省)?(苏州市)?', '')"
+
+def _address_tail() -> str:
+    """Address text without the province and city a clerk may or may not write (the city's
+    names, ``kernel.city``): what is left from the district on is compared (bigram overlap),
+    so 江苏省苏州市吴中区… equals 吴中区…."""
+    here = city()
+    prefix = f"^({here.province})?({here.name})?"
+    return f"regexp_replace(address, {sql_string(prefix)}, '')"
+
 
 _RECORD_SQL = """
 CREATE OR REPLACE TABLE {table} AS
@@ -90,8 +89,7 @@ WITH base AS (
                      < {child_age}
                   OR (role = 'recipient' AND birth_date IS NULL AND mother_id_no IS NOT NULL)
              THEN 'child' ELSE 'adult' END AS role_group,
-        id_no, id_no_valid, legacy_to_18(id_clean(id_no)) AS id_conv,
-        legacy_to_18(id_clean(mother_id_no)) AS mother_conv,
+        id_no_valid, id_no AS id_conv, mother_id_no AS mother_conv,
         nullif(trim(name), '') AS name,
         nullif(trim(name_pinyin), '') AS name_pinyin,
         coalesce(nullif(surname, ''), substr(nullif(trim(name), ''), 1, 1)) AS surname,
@@ -106,17 +104,12 @@ WITH base AS (
             AS delivery_key
     FROM (SELECT {typed} FROM {source})
 )
-SELECT * EXCLUDE (given_name, address_tail, id_no, id_no_valid),
+SELECT * EXCLUDE (given_name, address_tail, id_no_valid),
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 1, 17) END AS id_body,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 18, 1) END AS id_check,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 1, 14) END AS id_ab,
-    -- standardisation checked the delivered number once; only a number changed here
-    -- (legacy, cleaned) is checked again
-    CASE WHEN id_key IS NULL THEN false
-         WHEN id_key = id_no AND id_no_valid IS NOT NULL THEN id_no_valid
-         ELSE coalesce(regexp_full_match(id_key, {id18})
-                       AND gb11643_check(substr(id_key, 1, 17)) = substr(id_key, 18, 1), false)
-    END AS id_valid,
+    -- standardisation checked the number (GB 11643); a parent's number is not the child's own
+    id_key IS NOT NULL AND coalesce(id_no_valid, false) AS id_valid,
     strftime(birth_key, '%Y%m%d') AS birth_str,
     year(birth_key) AS birth_year, month(birth_key) AS birth_month, day(birth_key) AS birth_day,
     right(phone_key, 8) AS phone8,
@@ -151,7 +144,7 @@ def record_features(
     con.execute(MACROS)
     con.execute(_RECORD_SQL.format(
         table=table, source=source, typed=_TYPED, child_roles=str(CHILD_ROLES),
-        child_age=CHILD_MAX_AGE_YEARS, id18=ID18, address_tail=_ADDRESS_TAIL,
+        child_age=city().child_max_age_years, id18=ID18, address_tail=_address_tail(),
     ))  # fmt: skip
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
@@ -246,8 +239,8 @@ def population_features(con: duckdb.DuckDBPyConnection, new: str, index: str | N
     con.execute(MACROS)
     index = index or f"(SELECT * FROM {new} LIMIT 0)"
     con.execute(_POPULATION_SQL.format(
-        index=index, new=new, id_names=STOP_DISTINCT_NAMES_ID,
-        phone_names=STOP_DISTINCT_NAMES_PHONE, birth_min=STOP_BIRTH_MIN_COUNT,
+        index=index, new=new, id_names=city().stop_names_per_id,
+        phone_names=city().stop_names_per_phone, birth_min=city().stop_birth_min_count,
         birth_ratio=STOP_BIRTH_RATIO, placeholders=list(PLACEHOLDER_BIRTH_DATES),
     ))  # fmt: skip
 

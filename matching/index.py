@@ -25,7 +25,9 @@ import duckdb
 
 from kernel.atomic import atomic_path
 from kernel.layout import Layout, partition_date
-from kernel.sql import sql_string
+from kernel.sql import current_version_sql, parquet_sql
+from schemas.contracts import stage_contracts
+from schemas.tables import conformed_sql, empty_sql
 
 # The nightly tables of the index (kernel.layout.NIGHTLY says where, schemas/mpi what).
 CROSSWALK = "mpi.record_link"
@@ -33,6 +35,7 @@ FEATURES = "mpi.features"
 QUEUE = "mpi.review_queue"
 AUDIT = "mpi.link_audit"
 REDIRECT = "mpi.resident_redirect"
+RESIDENT = "mpi.resident"
 
 # Columns of the index that blocking, stop lists and frequencies read (see matching.features).
 KEY_COLUMNS = (
@@ -105,13 +108,10 @@ def load_night(con: duckdb.DuckDBPyConnection, data: Path, day: date, prev: Prev
             "CREATE OR REPLACE TABLE night_deleted AS SELECT NULL::VARCHAR AS mention_id LIMIT 0"
         )
         return
-    after = f"AND load_date > DATE '{prev.day}'" if prev.day else ""
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _night AS
-        SELECT * FROM read_parquet({sql_string(Layout(data).std_glob("person_mention"))},
-                                   union_by_name = true, hive_partitioning = false)
-        WHERE load_date <= DATE '{day}' {after}
-        QUALIFY row_number() OVER (PARTITION BY mention_id
-                                   ORDER BY load_date DESC, arrived_at DESC NULLS LAST) = 1""")
+    newest = current_version_sql(
+        parquet_sql(files), "mention_id", day, after=prev.day, keep_tombstones=True
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _night AS {newest}")
     con.execute(
         "CREATE OR REPLACE TABLE night_mentions AS "
         "SELECT * FROM _night WHERE NOT coalesce(is_deleted, false)"
@@ -154,15 +154,21 @@ def load_candidates(con: duckdb.DuckDBPyConnection, ids: str = "candidate_ids") 
         SELECT * FROM index_all WHERE unique_id IN (SELECT unique_id FROM {ids})""")
 
 
-def write_table(
+def write_night(
     con: duckdb.DuckDBPyConnection,
     sql: str,
-    path: Path,
+    data: Path,
+    day: date,
+    table: str,
     metadata: dict[bytes, bytes] | None = None,
 ) -> int:
-    """Write the result of ``sql`` to Parquet at ``path`` atomically (DuckDB's parallel
-    writer, then a rename); ``metadata`` goes into the file's key-value metadata. Returns
-    the row count."""
+    """Write the result of ``sql`` as night ``day``'s partition of ``table``, atomically
+    (DuckDB's parallel writer, then a rename), in the columns and types of its contract in
+    ``schemas/mpi`` (``mpi.features`` is matching's own and has none); ``metadata`` goes into
+    the file's key-value metadata. Returns the row count."""
+    if table in stage_contracts():
+        sql = conformed_sql(table, sql)
+    path = night_path(data, day, table)
     options = "FORMAT parquet, COMPRESSION zstd"
     if metadata:
         pairs = ", ".join(f"'{k.decode()}': '{v.decode()}'" for k, v in metadata.items())
@@ -172,25 +178,6 @@ def write_table(
     return int(rows)
 
 
-CROSSWALK_TYPES = {
-    "mention_id": "VARCHAR", "source": "VARCHAR", "org_code": "VARCHAR", "dataset": "VARCHAR",
-    "record_id": "VARCHAR", "role": "VARCHAR", "role_group": "VARCHAR",
-    "resident_id": "VARCHAR", "link_method": "VARCHAR", "assigned_by": "VARCHAR",
-    "match_probability": "DOUBLE", "match_weight": "DOUBLE", "linked_on": "DATE",
-    "features_on": "DATE", "model_version": "INTEGER",
-}  # fmt: skip
-EMPTY_CROSSWALK = (
-    "SELECT " + ", ".join(f"NULL::{t} AS {c}" for c, t in CROSSWALK_TYPES.items()) + " LIMIT 0"
-)
+EMPTY_CROSSWALK = empty_sql(CROSSWALK)
 
-EMPTY_MENTIONS = """
-SELECT NULL::VARCHAR AS mention_id, NULL::VARCHAR AS source, NULL::VARCHAR AS org_code,
-    NULL::VARCHAR AS dataset, NULL::VARCHAR AS record_id, NULL::VARCHAR AS role,
-    NULL::VARCHAR AS id_no, NULL::VARCHAR AS mother_id_no, NULL::VARCHAR AS name,
-    NULL::VARCHAR AS name_pinyin, NULL::VARCHAR AS surname, NULL::VARCHAR AS given_name,
-    NULL::DATE AS birth_date, NULL::DATE AS id_birth_date, NULL::VARCHAR AS sex_code,
-    NULL::VARCHAR AS id_sex_code, NULL::VARCHAR AS phone, NULL::VARCHAR AS district_code,
-    NULL::VARCHAR AS address, NULL::DATE AS event_date, NULL::BOOLEAN AS id_no_valid,
-    NULL::DATE AS load_date
-LIMIT 0
-"""
+EMPTY_MENTIONS = empty_sql("std.person_mention")

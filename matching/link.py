@@ -13,7 +13,6 @@ Logs carry counts and keys only, never names or ID numbers.
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 import time
@@ -24,19 +23,18 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from kernel.city import city
+from kernel.layout import Layout
 from matching import crosswalk, decisions, index, registry
 from matching.blocking import count_candidate_pairs, index_candidates
 from matching.clustering import MANUAL_WEIGHT, classify_pairs, cluster_new
 from matching.features import keyed_view, population_features, record_features
+from matching.golden import golden_records
 from matching.inference import gamma_columns, population_scaled, score_new
 from matching.model import Model, load_model
 from matching.queue import build_queue
 
 log = logging.getLogger(__name__)
-
-# DuckDB spills to a temporary folder beyond this; override for big machines or benchmarks.
-MEMORY_LIMIT_ENV = "HEALTHARCHIVE_LINK_MEMORY_LIMIT"
-DEFAULT_MEMORY_LIMIT = "4GB"
 
 
 @dataclass
@@ -63,9 +61,10 @@ class LinkSummary:
 
 
 def connect(tmp: Path) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with a memory limit and a spill folder."""
-    limit = os.environ.get(MEMORY_LIMIT_ENV, DEFAULT_MEMORY_LIMIT)
-    return duckdb.connect(config={"temp_directory": str(tmp), "memory_limit": limit})
+    """A DuckDB connection with the city's memory limit and a spill folder (beyond the limit
+    DuckDB spills there)."""
+    limits = {"memory_limit": city().memory_limit, "threads": city().threads}
+    return duckdb.connect(config={"temp_directory": str(tmp), **limits})
 
 
 def link_date(data: Path, day: date, model_path: Path | None = None) -> LinkSummary:
@@ -205,29 +204,26 @@ def _write(
     summary: LinkSummary,
 ) -> None:
     """Every output of the night, the crosswalk last (the next night looks for it)."""
-    path = lambda name: index.night_path(data, day, name)  # noqa: E731
-    index.write_table(
-        con, f"SELECT *, DATE '{day}' AS features_on FROM new_records", path(index.FEATURES)
-    )
-    summary.queued_pairs = index.write_table(con, queue, path(index.QUEUE))
+    features = f"SELECT *, DATE '{day}' AS features_on FROM new_records"
+    index.write_night(con, features, data, day, index.FEATURES)
+    summary.queued_pairs = index.write_night(con, queue, data, day, index.QUEUE)
     audit = pd.DataFrame(ledger.audit, columns=list(registry.AUDIT_COLUMNS))
     con.register(
         "_audit", audit.astype({"match_weight": "float64", "match_probability": "float64"})
     )
-    summary.audit_rows = index.write_table(
-        con,
-        f"""
+    audit_sql = f"""
         SELECT DATE '{day}' AS run_date, row_number() OVER () AS seq, *,
-            {summary.model_version}::INTEGER AS model_version FROM _audit""",
-        path(index.AUDIT),
-    )
+            {summary.model_version}::INTEGER AS model_version FROM _audit"""
+    summary.audit_rows = index.write_night(con, audit_sql, data, day, index.AUDIT)
     con.register(
         "_redirects", pd.DataFrame(ledger.redirects, columns=list(registry.REDIRECT_COLUMNS))
     )
-    summary.retired_residents = index.write_table(
-        con, f"SELECT *, DATE '{day}' AS retired_on FROM _redirects", path(index.REDIRECT)
-    )
-    summary.mentions = index.write_table(
-        con, crosswalk.SQL, path(index.CROSSWALK), {registry.COUNTER_KEY: str(counter).encode()}
+    redirects = f"SELECT *, DATE '{day}' AS retired_on FROM _redirects"
+    summary.retired_residents = index.write_night(con, redirects, data, day, index.REDIRECT)
+    golden = golden_records(con, Layout(data), day, f"SELECT * FROM {crosswalk.TABLE}")
+    index.write_night(con, golden, data, day, index.RESIDENT)
+    counter_meta = {registry.COUNTER_KEY: str(counter).encode()}
+    summary.mentions = index.write_night(
+        con, crosswalk.SQL, data, day, index.CROSSWALK, counter_meta
     )
     summary.residents = _count(con, f"(SELECT DISTINCT resident_id FROM {crosswalk.TABLE})")

@@ -78,27 +78,9 @@ def prepare(con: duckdb.DuckDBPyConnection, data: Path, day: date) -> None:
     con.execute(f"""CREATE TEMP VIEW review_mention AS
         SELECT mention_id_l AS mention_id FROM ({queue})
         UNION SELECT mention_id_r FROM ({queue})""")
-    con.execute(_RESIDENT_FACT)
-
-
-# A resident's birth date and sex: the value most of their mentions give, an ID-encoded value
-# counting before a typed one; ties go to the smallest value so that a rerun agrees.
-_RESIDENT_FACT = """
-CREATE TEMP TABLE resident_fact AS
-WITH births AS (
-    SELECT resident_id, coalesce(id_birth_date, birth_date) AS v, count(*) AS n
-    FROM mention_link WHERE resident_id IS NOT NULL GROUP BY ALL
-), sexes AS (
-    SELECT resident_id, coalesce(id_sex_code, CASE WHEN sex_code IN ('1', '2') THEN sex_code END)
-           AS v, count(*) AS n
-    FROM mention_link WHERE resident_id IS NOT NULL GROUP BY ALL
-)
-SELECT coalesce(b.resident_id, s.resident_id) AS resident_id, b.birth_date, s.sex_code
-FROM (SELECT resident_id, first(v ORDER BY n DESC, v) AS birth_date
-      FROM births WHERE v IS NOT NULL GROUP BY resident_id) b
-FULL JOIN (SELECT resident_id, first(v ORDER BY n DESC, v) AS sex_code
-           FROM sexes WHERE v IS NOT NULL GROUP BY resident_id) s USING (resident_id)
-"""
+    # a resident's birth date and sex: the MPI's golden record (one survivorship rule)
+    resident = night_sql(layout, "mpi.resident", day)
+    con.execute(f"CREATE TEMP TABLE resident_fact AS SELECT * FROM ({resident})")
 
 
 def _loaded_on(table: str, day: date) -> str:

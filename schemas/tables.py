@@ -12,7 +12,7 @@ older file lacks it), and a table nobody has written yet reads as empty instead 
 - ``night_sql`` / ``nights_sql``: a stage table (``mpi.*``, ``quality.*``, ``ops.load_log``) of
   one night, or of every night through one;
 - ``conform`` / ``write_table``: an Arrow table in the contract's column order and types,
-  written atomically.
+  written atomically; ``conformed_sql`` the same for a relation DuckDB writes.
 """
 
 from __future__ import annotations
@@ -46,6 +46,17 @@ def typed_sql(dataset: str | Contract, rows_sql: str | None) -> str:
     """``rows_sql`` with every contract column present and typed (empty if ``rows_sql`` is None)."""
     empty = empty_sql(dataset)
     return f"({empty})" if rows_sql is None else f"({empty}) UNION ALL BY NAME ({rows_sql})"
+
+
+def conformed_sql(dataset: str | Contract, rows_sql: str) -> str:
+    """``rows_sql`` as the contract declares it: exactly its columns, in order, cast to their
+    types — the writer side of a stage table written by DuckDB. A missing column is an error
+    (DuckDB's binder names it)."""
+    columns = duckdb_columns(dataset)
+    select = ", ".join(
+        f"CAST({quote_name(n)} AS {t}) AS {quote_name(n)}" for n, t in columns.items()
+    )
+    return f"SELECT {select} FROM ({rows_sql})"
 
 
 def files_sql(dataset: str | Contract, files: Sequence[Path]) -> str:

@@ -73,6 +73,10 @@ class LakeInputs:
             raise InputError(f"no MPI crosswalk for {self.day}: {path} (run the link stage first)")
         return night_sql(self.layout, "mpi.record_link", self.day)
 
+    def golden_record(self) -> str:
+        """The MPI's golden records after night ``day`` (the linkage stage's survivorship)."""
+        return night_sql(self.layout, "mpi.resident", self.day)
+
     def review_queue(self) -> str:
         """Pairs the linkage stage left for a person to decide on night ``day`` (may be absent)."""
         return night_sql(self.layout, "mpi.review_queue", self.day)
@@ -101,6 +105,7 @@ class LakeInputs:
             "daily": self.daily,
             "reference": self.reference,
             "crosswalk": self.crosswalk,
+            "golden_record": self.golden_record,
             "review_queue": self.review_queue,
             "access_audit": self.access_audit,
             "daily_kinds": tuple(DAILY),

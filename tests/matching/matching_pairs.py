@@ -16,6 +16,7 @@ from pypinyin import lazy_pinyin
 from matching.features import build_features
 from matching.inference import comparison_levels, score_new
 from matching.model import load_model
+from pipelines.standardise.ids import standardise_ids
 
 _DEFAULTS: dict[str, Any] = {
     "source": "hospital",
@@ -41,7 +42,19 @@ _DEFAULTS: dict[str, Any] = {
 
 
 def mention(record_id: str = "1", **fields: Any) -> dict[str, Any]:
+    """One person mention as standardisation writes it: ID numbers given as delivered (spaces,
+    15 digits …) are repaired and checked by the real rule, as in the lake."""
     row = {**_DEFAULTS, **fields, "record_id": record_id}
+    if row["id_no"] is not None and "id_no_valid" not in fields:
+        ids = standardise_ids(pd.Series([row["id_no"]], dtype=object)).iloc[0]
+        row.update(
+            id_no=ids["id_no"], id_no_valid=bool(ids["id_no_valid"]),
+            id_birth_date=ids["id_birth_date"] if pd.notna(ids["id_birth_date"]) else None,
+            id_sex_code=ids["id_sex_code"],
+        )  # fmt: skip
+    if row["mother_id_no"] is not None:
+        mother = standardise_ids(pd.Series([row["mother_id_no"]], dtype=object)).iloc[0]
+        row["mother_id_no"] = mother["id_no"]
     row["mention_id"] = ":".join(
         str(row[k]) for k in ("source", "org_code", "dataset", "record_id", "role")
     )

@@ -12,12 +12,14 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from kernel import idno
 from kernel.atomic import write_parquet
 from kernel.city import city
 from kernel.layout import Layout
+from matching.golden import golden_record_sql
 from schemas.contracts import contract
 from schemas.tables import rows_table
 
@@ -89,7 +91,9 @@ def write_std(data: Path, table: str, day: date, rows: Iterable[Mapping[str, obj
 
 
 def write_crosswalk(data: Path, day: date, links: Mapping[str, tuple[str, str]]) -> None:
-    """The MPI crosswalk of night ``day``: mention_id → (resident_id, link_method)."""
+    """The MPI crosswalk of night ``day``: mention_id → (resident_id, link_method), and the
+    golden records the link stage derives from it and the std lake written so far
+    (``matching.golden``; write the reference data first for the district fallback)."""
     rows = []
     for mention_id, (resident_id, method) in sorted(links.items()):
         source, org_code, dataset, record_id, role = mention_id.split(":")
@@ -100,7 +104,13 @@ def write_crosswalk(data: Path, day: date, links: Mapping[str, tuple[str, str]])
             "role_group": "adult", "assigned_by": "auto", "linked_on": day, "features_on": day,
             "model_version": 0,
         })  # fmt: skip
-    write_parquet(rows_table("mpi.record_link", rows), Layout(data).night("mpi.record_link", day))
+    crosswalk = rows_table("mpi.record_link", rows)
+    layout = Layout(data)
+    write_parquet(crosswalk, layout.night("mpi.record_link", day))
+    with duckdb.connect() as con:
+        con.register("links", crosswalk)
+        golden = con.sql(golden_record_sql(layout, day, "SELECT * FROM links")).to_arrow_table()
+    write_parquet(golden, layout.night("mpi.resident", day))
 
 
 def write_quality(data: Path, day: date, rows: Iterable[Mapping[str, object]]) -> None:

@@ -6,11 +6,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kernel.layout import Layout
+from matching.golden import golden_record_sql
 from schemas.contracts import contract
 
 LOG_SCHEMA = pa.schema([
@@ -179,16 +181,23 @@ def write_std(data: Path, table: str, day: date, rows: list[dict[str, Any]]) -> 
 def write_mpi(
     data: Path, day: date, links: dict[str, tuple[str, str]], review: list[tuple[str, str]]
 ) -> None:
-    """The link stage's outputs of night ``day``: mention_id → (resident_id, link_method), and
-    the pairs sent to review."""
-    path = Layout(data).night("mpi.record_link", day)
+    """The link stage's outputs of night ``day``: mention_id → (resident_id, link_method), the
+    pairs sent to review, and the golden records the link stage derives from the std lake
+    already written (``matching.golden``, the one survivorship rule)."""
+    layout = Layout(data)
+    path = layout.night("mpi.record_link", day)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(pa.table({
+    crosswalk = pa.table({
         "mention_id": list(links), "resident_id": [r for r, _ in links.values()],
         "link_method": [m for _, m in links.values()],
-    }), path)  # fmt: skip
+    })  # fmt: skip
+    pq.write_table(crosswalk, path)
     pq.write_table(
         pa.table({"mention_id_l": [a for a, _ in review], "mention_id_r": [b for _, b in review]},
                  schema=pa.schema([("mention_id_l", pa.string()), ("mention_id_r", pa.string())])),
-        path.with_name("review_queue.parquet"),
+        layout.night("mpi.review_queue", day),
     )  # fmt: skip
+    con = duckdb.connect()
+    con.register("links", crosswalk)
+    golden = con.sql(golden_record_sql(layout, day, "SELECT * FROM links")).to_arrow_table()
+    pq.write_table(golden, layout.night("mpi.resident", day))

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
+from kernel import idno
 from kernel.layout import Layout
 from quality import check_date
 from quality.post_link import CheckStageError
@@ -35,6 +36,11 @@ def _mention(base: dict[str, str], dataset: str, record_id: str, role: str, **va
     found = {**base, "mention_id": mention_id, "dataset": dataset, "record_id": record_id,
              "role": role, "id_no_valid": True, "id_damage": "none",
              "name_is_placeholder": False}  # fmt: skip
+    if "id_birth_date" in values and "id_no" not in values:
+        # a valid number encoding that birth date (and sex): what the golden record reads
+        born = date.fromisoformat(values["id_birth_date"])
+        sequence = 2 * (sum(map(ord, mention_id)) % 400) + (values.get("id_sex_code") != "2")
+        found["id_no"] = idno.make("320505", born, sequence)
     return {**found, **values}
 
 

@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from kernel import idno
-from kernel.idno import check_chars
 from pipelines.standardise.ids import standardise_ids
 
 GOOD = idno.make("320505", date(1995, 5, 17), 24)  # a woman born 1995-05-17
@@ -62,7 +61,3 @@ def test_a_valid_number_gives_birth_date_and_sex() -> None:
     assert out["id_birth_date"][1] == pd.Timestamp("1949-12-31") and out["id_sex_code"][1] == "2"
     assert pd.isna(out["id_birth_date"][2]) and pd.isna(out["id_sex_code"][2])
 
-
-def test_vectorised_check_characters_agree_with_idno() -> None:
-    first17 = pd.Series(["11010519491231002", GOOD[:17], "32058319800101001"])
-    assert check_chars(first17).to_pylist() == [idno.check_char(f) for f in first17]

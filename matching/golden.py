@@ -1,0 +1,128 @@
+"""The golden record (主索引): one row per resident, chosen from the resident's current person
+mentions by fixed survivorship rules. The one implementation of "a resident's birth date, sex,
+ID number …": quality checks read it from the MPI and the warehouse publishes it.
+
+- ID number: checksum-valid over invalid, then most frequent, then most recently delivered;
+- name: most frequent (placeholders are already null); phone, address: most recently delivered;
+- birth date and sex: from the chosen valid ID number, else the most frequent delivered value
+  (a known sex 1/2 before 0/9);
+- district: the most recent address naming one, else the district of the institution most of
+  the resident's records come from.
+
+Every tie ends on the value itself, so reruns agree.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from kernel.layout import Layout
+from schemas.tables import files_sql, std_current_sql, std_history_sql
+
+_SQL = """
+WITH first_seen AS (
+    SELECT mention_id, min(load_date) AS first_load_date
+    FROM ({history}) WHERE NOT is_deleted GROUP BY mention_id
+),
+mention AS (
+    SELECT link.resident_id, pm.*, fs.first_load_date, inst.district_code AS org_district_code,
+        coalesce(pm.arrived_at, pm.loaded_at) AS seen_at
+    FROM ({links}) AS link
+    JOIN ({current}) AS pm USING (mention_id)
+    JOIN first_seen AS fs USING (mention_id)
+    LEFT JOIN ({institutions}) AS inst ON inst.org_code = pm.org_code
+),
+id_choice AS (
+    SELECT resident_id,
+        first(id_no ORDER BY is_valid DESC, n DESC, last_seen DESC, id_no) AS id_no,
+        first(id_type ORDER BY is_valid DESC, n DESC, last_seen DESC, id_no) AS id_type,
+        first(is_valid ORDER BY is_valid DESC, n DESC, last_seen DESC, id_no) AS id_no_valid,
+        first(id_birth_date ORDER BY is_valid DESC, n DESC, last_seen DESC, id_no)
+            AS id_birth_date,
+        first(id_sex_code ORDER BY is_valid DESC, n DESC, last_seen DESC, id_no) AS id_sex_code
+    FROM (
+        SELECT resident_id, id_no, bool_or(id_no_valid) AS is_valid, count(*) AS n,
+            max(seen_at) AS last_seen, min(id_type) AS id_type,
+            max(id_birth_date) FILTER (WHERE id_no_valid) AS id_birth_date,
+            max(id_sex_code) FILTER (WHERE id_no_valid) AS id_sex_code
+        FROM mention WHERE id_no IS NOT NULL GROUP BY resident_id, id_no
+    )
+    GROUP BY resident_id
+),
+name_choice AS (
+    SELECT resident_id, first(name ORDER BY n DESC, last_seen DESC, name) AS name
+    FROM (SELECT resident_id, name, count(*) AS n, max(seen_at) AS last_seen
+          FROM mention WHERE name IS NOT NULL GROUP BY resident_id, name)
+    GROUP BY resident_id
+),
+delivered_choice AS (
+    SELECT resident_id,
+        first(birth_date ORDER BY birth_n DESC, birth_date)
+            FILTER (WHERE birth_date IS NOT NULL) AS birth_date,
+        first(sex_code ORDER BY sex_code IN ('1', '2') DESC, sex_n DESC, sex_code)
+            FILTER (WHERE sex_code IS NOT NULL) AS sex_code
+    FROM (
+        SELECT resident_id, birth_date, sex_code,
+            count(*) OVER (PARTITION BY resident_id, birth_date) AS birth_n,
+            count(*) OVER (PARTITION BY resident_id, sex_code) AS sex_n
+        FROM mention
+    )
+    GROUP BY resident_id
+),
+recent_choice AS (
+    SELECT resident_id,
+        first(phone ORDER BY seen_at DESC, phone) FILTER (WHERE phone IS NOT NULL) AS phone,
+        first(address ORDER BY seen_at DESC, address) FILTER (WHERE address IS NOT NULL)
+            AS address,
+        first(district_code ORDER BY seen_at DESC, district_code)
+            FILTER (WHERE district_code IS NOT NULL) AS address_district_code,
+        count(*) AS mention_count, count(DISTINCT org_code) AS org_count,
+        min(first_load_date) AS first_load_date, max(event_date) AS last_event_date
+    FROM mention GROUP BY resident_id
+),
+org_district AS (
+    SELECT resident_id,
+        first(org_district_code ORDER BY n DESC, org_district_code) AS district_code
+    FROM (SELECT resident_id, org_district_code, count(*) AS n FROM mention
+          WHERE org_district_code IS NOT NULL GROUP BY resident_id, org_district_code)
+    GROUP BY resident_id
+)
+SELECT
+    recent.resident_id, id_choice.id_type, id_choice.id_no,
+    coalesce(id_choice.id_no_valid, false) AS id_no_valid, name_choice.name,
+    coalesce(id_choice.id_sex_code, delivered.sex_code) AS sex_code,
+    coalesce(id_choice.id_birth_date, delivered.birth_date) AS birth_date,
+    recent.phone, recent.address,
+    coalesce(recent.address_district_code, org_district.district_code) AS district_code,
+    CASE WHEN recent.address_district_code IS NOT NULL THEN 'address'
+         WHEN org_district.district_code IS NOT NULL THEN 'institution' END AS district_from,
+    recent.mention_count, recent.org_count, recent.first_load_date, recent.last_event_date
+FROM recent_choice AS recent
+LEFT JOIN id_choice USING (resident_id)
+LEFT JOIN name_choice USING (resident_id)
+LEFT JOIN delivered_choice AS delivered USING (resident_id)
+LEFT JOIN org_district USING (resident_id)
+ORDER BY recent.resident_id
+"""
+
+
+def golden_record_sql(layout: Layout, day: date, links: str) -> str:
+    """SQL of ``mpi.resident`` after night ``day`` for the crosswalk relation ``links``
+    (``mention_id``, ``resident_id``)."""
+    institutions = layout.reference("institutions")
+    return _SQL.format(
+        links=links,
+        current=std_current_sql(layout, "person_mention", day),
+        history=std_history_sql(layout, "person_mention", day),
+        institutions=files_sql(
+            "reference.institutions", [institutions] if institutions.exists() else []
+        ),
+    )
+
+
+def golden_records(con: duckdb.DuckDBPyConnection, layout: Layout, day: date, links: str) -> str:
+    """Create temp table ``golden`` (``mpi.resident`` rows) and return the SQL that reads it."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE golden AS {golden_record_sql(layout, day, links)}")
+    return "SELECT * FROM golden"
