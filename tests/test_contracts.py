@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from schemas.contracts import Contract, ContractError, contract, source_contracts, std_contracts
+from tests.support import SHARED_SPEC, requires_shared_spec
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "SOURCES.md"
+SPEC = SHARED_SPEC / "SOURCES.md"
 
 
 def test_every_contract_parses_and_names_known_code_sets() -> None:
@@ -30,7 +30,7 @@ def _spec_columns(table: str) -> list[str]:
     return [name.strip() for name in cell.split(",")]
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec is not beside this checkout")
+@requires_shared_spec
 @pytest.mark.parametrize(
     "table", ["patient", "encounter", "diagnosis", "prescription", "lab_result", "exam_report"]
 )
@@ -41,7 +41,7 @@ def test_hospital_contracts_follow_the_spec(table: str) -> None:
     assert found.column_names[1:] == spec_cols
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec is not beside this checkout")
+@requires_shared_spec
 def test_checkup_headers_follow_the_spec() -> None:
     text = SPEC.read_text(encoding="utf-8")
     block = text.split("`checkup/<D>/<org_code>.csv`")[1].split("header:")[1]
@@ -56,14 +56,14 @@ def _names(cell: str) -> list[str]:
     return [name.strip(" .\n") for name in cell.split(",") if name.strip(" .\n")]
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec is not beside this checkout")
+@requires_shared_spec
 def test_vaccination_contract_follows_the_spec() -> None:
     text = SPEC.read_text(encoding="utf-8")
     block = text.split("administered or voided dose:")[1].split("A record that was voided")[0]
     assert contract("vaccination.dose").column_names == _names(block)
 
 
-@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec is not beside this checkout")
+@requires_shared_spec
 @pytest.mark.parametrize(
     "record_type",
     ["maternal_registration", "prenatal_visit", "delivery", "postpartum_visit", "child_checkup"],

@@ -20,6 +20,7 @@ from kernel.layout import Layout
 from pipelines.extract import extract_date
 from pipelines.extract.reference import load_reference
 from pipelines.standardise import standardise_date
+from schemas.contracts import source_contracts
 from simulator import simulate_city
 
 START, DAYS = date(2026, 3, 1), 3
@@ -85,9 +86,20 @@ def test_hospital_tables_deliver_the_rows_changed_that_night(city) -> None:
             assert row.rows_delivered == expected.get(row.load_date, 0), (org, table, row)
 
 
-def test_every_accepted_person_row_becomes_a_mention(city) -> None:
+def test_every_accepted_person_row_becomes_its_mentions(city) -> None:
     _, data, log = city
-    mentions = sum(_rows(Layout(data).std("person_mention", n)) for n in NIGHTS)
-    # at least one mention per accepted patient, dose, MCH record and checkup row
-    people = log[log["dataset"].isin(["patient", "dose", "visit"]) | (log["source"] == "mch")]
-    assert mentions >= people["rows_accepted"].sum() > 0
+    # per night: one mention per role a delivered row names (a delivery names the mother and
+    # the newborn), and one tombstone mention per deleted patient row
+    roles = {c.name: len(c.person_mentions) for c in source_contracts().values()}
+    for night in NIGHTS:
+        tonight = log[log["load_date"] == night]
+        expected = sum(
+            row.rows_accepted * roles.get(row.dataset, 0) for row in tonight.itertuples()
+        ) + _deleted_patients(data, night)
+        assert _rows(Layout(data).std("person_mention", night)) == expected > 0, night
+
+
+def _deleted_patients(data: Path, night: date) -> int:
+    folder = Layout(data).raw_dir("hospital", "deleted_rows", night)
+    parts = [pq.read_table(p, columns=["table_name"]) for p in folder.glob("*.parquet")]
+    return sum(t.column("table_name").to_pylist().count("patient") for t in parts)

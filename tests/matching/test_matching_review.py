@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pandas as pd
@@ -14,8 +13,7 @@ from matching import index
 from matching.decisions import decisions_dir
 from pipelines.cli import app
 from tests.matching.bridge_city import A3, NIGHT, bridge_city
-
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.support import chromium, requires_chromium
 
 
 @pytest.fixture(scope="module")
@@ -53,16 +51,10 @@ def test_the_page_is_self_contained(page: Path) -> None:
     assert "@import" not in html and "url(" not in html
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs /usr/bin/chromium")
+@requires_chromium
 def test_the_page_script_runs_in_a_browser(page: Path, tmp_path: Path) -> None:
     # headless, offline: the script fills the decisions preview with the CSV header
-    dom = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-         f"--user-data-dir={tmp_path}", "--virtual-time-budget=3000", "--dump-dom",
-         page.as_uri()],
-        capture_output=True, text=True, timeout=60, check=True,
-    ).stdout  # fmt: skip
+    dom = chromium(["--virtual-time-budget=3000", "--dump-dom", page.as_uri()], tmp_path)
     preview = re.search(r'<pre id="csv-preview"[^>]*>(.*?)</pre>', dom, re.S)
     assert preview and preview.group(1).startswith(
         "pair_id,mention_id_l,mention_id_r,decision,reviewer,reason"

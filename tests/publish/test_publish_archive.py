@@ -29,18 +29,10 @@ from tests.publish.tiny_lake import mention, valid_id, write_crosswalk, write_st
 TEXT, JSON = ArchiveFormat.TEXT, ArchiveFormat.JSON
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("city")
-    build_city(data)
-    publish(data, D)
-    return data
-
-
 @pytest.fixture
-def city(published: Path, tmp_path: Path) -> Path:
+def city(published_city: Path, tmp_path: Path) -> Path:
     """A private copy of the published warehouse, so each test has its own audit store."""
-    (tmp_path / "warehouse.duckdb").write_bytes((published / "warehouse.duckdb").read_bytes())
+    (tmp_path / "warehouse.duckdb").write_bytes((published_city / "warehouse.duckdb").read_bytes())
     return tmp_path
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,8 +17,8 @@ import pytest
 from pipelines.publish import PublishError, publish
 from pipelines.publish.metrics_report import build_metrics_report, definitions
 from tests.publish.scenario import D, build_city
+from tests.support import chromium, requires_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
 EXPECTED_MARKS = {
     "coverage_by_district": 2,
     "timeliness_by_org": 2,
@@ -73,18 +72,13 @@ def test_the_report_has_every_city_figure_with_its_definition(report: Path) -> N
     assert re.search(r"archive_coverage_rate</code></td>\s*<td[^>]*>3</td>\s*<td[^>]*>3,000", html)
 
 
-@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Chromium (scripts/install-system-deps.sh)")
+@requires_chromium
 def test_chromium_draws_every_chart(report: Path, tmp_path: Path) -> None:
     probed = tmp_path / "probed.html"
     probed.write_text(
         report.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), "utf-8"
     )
-    dom = subprocess.run(
-        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--no-first-run",
-         f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom", probed.as_uri()],
-        capture_output=True, text=True, timeout=60, check=True,
-    ).stdout  # fmt: skip
+    dom = chromium(["--dump-dom", probed.as_uri()], tmp_path / "profile")
     found = re.search(r'<pre id="probe">(.*?)</pre>', dom, flags=re.S)
     assert found, dom[:500]
     charts = json.loads(found.group(1).replace("&quot;", '"'))

@@ -4,8 +4,6 @@ and drawn charts in headless Chromium."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -22,9 +20,9 @@ from quality.report import build_quality_report, report_path
 from quality.report_data import ReportDataError
 from quality.results import describe_rows, finalise
 from tests.quality.quality_fixtures import DAMAGED_ID_NO, write_sample_night
+from tests.support import chromium, requires_chromium
 
 FEB, MAR = date(2026, 2, 14), date(2026, 3, 1)
-CHROMIUM = "/usr/bin/chromium"
 # what the sample deliveries carry about people: none of it may reach the report
 IDENTITIES = ("王伟", "11010519491231002", DAMAGED_ID_NO, "13800000000")
 
@@ -124,28 +122,18 @@ def test_cli_builds_the_report(report: tuple[Path, str]) -> None:
     assert "2026年2月" in february and february != html
 
 
-def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess[str]:
-    flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", f"--user-data-dir={profile}",
-    ]  # fmt: skip
-    return subprocess.run(
-        [CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=90, check=True
-    )
-
-
-@pytest.mark.skipif(shutil.which(CHROMIUM) is None, reason="scripts/install-system-deps.sh")
+@requires_chromium
 def test_charts_draw_in_headless_chromium(report: tuple[Path, str], tmp_path: Path) -> None:
     from PIL import Image
 
     data, _ = report
     url = report_path(data, "2026-03").resolve().as_uri()
-    dom = _chromium(["--dump-dom", url], tmp_path / "profile-dom").stdout
+    dom = chromium(["--dump-dom", url], tmp_path / "profile-dom")
     sizes = re.findall(r'<svg[^>]*\bwidth="([\d.]+)pt"[^>]*\bheight="([\d.]+)pt"', dom)
     assert len(sizes) == 4 and all(float(w) > 100 and float(h) > 100 for w, h in sizes)
     assert dom.count("<path") > 40  # axes, lines, markers and bars were laid out
     shot = tmp_path / "report.png"
-    _chromium(["--hide-scrollbars", "--window-size=1200,4200", f"--screenshot={shot}", url],
+    chromium(["--hide-scrollbars", "--window-size=1200,4200", f"--screenshot={shot}", url],
               tmp_path / "profile-shot")  # fmt: skip
     pixels = np.asarray(Image.open(shot).convert("RGB"), dtype=np.int16).reshape(-1, 3)
     # the district bars are drawn in #8c564b, a colour only the charts use

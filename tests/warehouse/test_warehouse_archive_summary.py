@@ -11,16 +11,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.publish import publish
-from tests.publish.clinic import D, build_clinic
 
-
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("clinic")
-    build_clinic(data)
-    publish(data, D)
-    return data
+@pytest.fixture
+def warehouse(published_clinic: Path) -> Path:
+    return published_clinic
 
 
 def query(data: Path, sql: str, db: str = "warehouse.duckdb") -> list[tuple]:

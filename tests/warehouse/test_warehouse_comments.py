@@ -7,18 +7,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.publish import publish, runner
-from tests.publish.scenario import D, build_city
+from pipelines.publish import runner
 
 DATABASES = ("warehouse.duckdb", "analytics.duckdb")
 
 
-@pytest.fixture(scope="module")
-def city(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("city")
-    build_city(data)
-    publish(data, D)
-    return data
+@pytest.fixture
+def city(published_city: Path) -> Path:
+    return published_city
 
 
 def catalogue(data: Path, db: str, sql: str) -> list[tuple]:
