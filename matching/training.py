@@ -248,23 +248,25 @@ def train_model_from_lake(data: Path, day: date, out: Path | None = None, seed: 
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Train the shipped model on the synthetic city: ``python -m matching.training``."""
+    """Train a model on the person mentions of a lake: ``python -m matching.training --data
+    DIR``. For a simulated city's bulk mentions, land them first with ``python -m
+    simulator.bulk --data DIR`` (the simulator sits above the stages: matching never imports
+    it)."""
     import argparse
 
-    from matching.model import MODELS_DIR
-    from matching.synthetic import synthetic_mentions
+    from kernel.layout import Layout, partition_date
 
     parser = argparse.ArgumentParser(description=main.__doc__)
-    parser.add_argument("--residents", type=int, default=50_000)
-    parser.add_argument("--city-seed", type=int, default=1)
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--date", type=date.fromisoformat, help="default: the newest night")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--out", type=Path, default=MODELS_DIR)
+    parser.add_argument("--out", type=Path, help="default: the next version in matching/models")
     args = parser.parse_args(argv)
-    mentions = synthetic_mentions(args.residents, seed=args.city_seed)
-    trained_on = (
-        f"matching.synthetic.synthetic_mentions(residents={args.residents}, seed={args.city_seed})"
-    )
-    print(train_model(mentions, args.out, seed=args.seed, trained_on=trained_on))
+    nights = Layout(args.data).std_files("person_mention")
+    if not nights:
+        parser.error(f"no std.person_mention under {args.data}")
+    day = args.date or partition_date(nights[-1])
+    print(train_model_from_lake(args.data, day, args.out, seed=args.seed))
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 ``simulate_city(out, residents, start, days, seed)`` writes hospitals' front-end databases,
 vaccination JSON Lines, MCH and checkup CSVs, reference data and ``truth/``; see ``city.py``.
+``simulator.bulk`` mentions the same people in bulk, as standardised ``std.person_mention``
+rows, for benchmarks, tests and training.
 
 Conventions a reader of the output should know (all within spec/SOURCES.md):
 - hospital timestamps and vaccination/MCH ``exported_at`` are ISO 8601 with ``+08:00``; the

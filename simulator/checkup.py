@@ -17,6 +17,7 @@ from simulator.institutions import CHECKUP
 from simulator.world import World, ids, upload_lag
 
 WEEKDAY = [1.25, 1.25, 1.25, 1.25, 1.2, 0.6, 0.2]  # employer checkups on working days
+SEX_LABELS = {"1": "男", "2": "女"}  # 性别 as checkup vendors write it; unknown sex left empty
 
 
 class Checkups:
@@ -50,7 +51,7 @@ class Checkups:
             {
                 "exam_no": ids(f"TJ{day_text}", numbers, 5),
                 "name": noisy["name"].to_numpy(),
-                "sex_label": noisy["sex"].map({"1": "男", "2": "女"}).fillna("").to_numpy(),
+                "sex_label": noisy["sex"].map(SEX_LABELS).fillna("").to_numpy(),
                 "birth_date": noisy["birth_date"].to_numpy(),
                 "id_type": noisy["id_type"].to_numpy(),
                 "id_no": noisy["id_no"].to_numpy(),

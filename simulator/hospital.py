@@ -15,7 +15,7 @@ import pandas as pd
 from simulator import clinical
 from simulator.clock import DAY, HOUR, age_years, iso_stamps
 from simulator.config import load
-from simulator.identity import as_of, placeholder
+from simulator.identity import as_of, name_placeholders
 from simulator.institutions import DELIVERY, HOSPITAL_SLOTS
 from simulator.plans import BIRTH
 from simulator.world import World, ids, upload_lag
@@ -187,11 +187,7 @@ class Hospitals:
     ) -> pd.DataFrame:
         w = self.w
         clean = as_of(w.people, w.ident, enc["person"].to_numpy()[rows], today, rng)
-        unnamed = clean["name"] == ""
-        clean.loc[unnamed, "name"] = placeholder(
-            clean.loc[unnamed, "mother_name"].to_numpy(object),
-            w.people.sex[clean.loc[unnamed, "person"].to_numpy()],
-        )
+        name_placeholders(clean, w.people, (clean["name"] == "").to_numpy())
         org = enc["_org"].to_numpy()[rows]
         noisy, damaged = w.noise.damage(clean, org, rng)
         frame = _patient_columns(noisy, patient_id)

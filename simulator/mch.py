@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 
 from simulator.clock import DAY, clinic_seconds, iso_dates, iso_stamps
-from simulator.identity import as_of, placeholder
+from simulator.identity import as_of, name_placeholders, placeholder
 from simulator.plans import BIRTH, MODES, POSTPARTUM, PRENATAL, REGISTRATION
+from simulator.population import People
 from simulator.world import World, ids, upload_lag
 
 # WHO-like medians by age in days: height cm, weight kg, head circumference cm
@@ -140,8 +141,7 @@ class Mch:
         baby = preg.baby[i, ev["detail"]]
         sex = self.w.people.sex[baby]
         grams = 3300 + 120 * (preg.weeks[i] - 39) - 600 * preg.twins[i] + rng.normal(0, 380, n)
-        named = rng.random(n) < 0.45
-        baby_name = np.where(named, placeholder(clean["name"].to_numpy(object), sex), "")
+        baby_name = newborn_names(clean["name"].to_numpy(object), sex, rng)
         issued = rng.random(n) < 0.8
         certificate = ids(
             "Q", self.w.counters.take("certificate", ev["org"]) + ev["org"] * 10**6, 9
@@ -194,20 +194,9 @@ class Mch:
     def _child_checkups(self, ev: dict, today: int, rng: np.random.Generator) -> None:
         w, n = self.w, len(ev["person"])
         clean = as_of(w.people, w.ident, ev["person"], today, rng)
-        clean.loc[rng.random(n) < 0.5, ["id_no", "id_type"]] = ""  # child_id_no is optional
-        unnamed = (clean["name"] == "").to_numpy()
-        clean.loc[unnamed, "name"] = placeholder(
-            clean.loc[unnamed, "mother_name"].to_numpy(object), w.people.sex[ev["person"][unnamed]]
-        )
+        child_paperwork(clean, w.people, rng)
         noisy, damaged = w.noise.damage(clean, ev["org"], rng)
-        mother_id, hit = w.noise.ids(
-            clean["mother_id_no"].to_numpy(object),
-            ev["org"],
-            rng,
-            elderly=np.zeros(n, bool),
-            child=np.zeros(n, bool),
-            mother_ids=clean["mother_id_no"].to_numpy(object),
-        )
+        mother_id, hit = w.noise.other_ids(clean["mother_id_no"].to_numpy(object), ev["org"], rng)
         mother_name, hit_name = w.noise.names(clean["mother_name"].to_numpy(object), ev["org"], rng)
         age = today - w.people.birth[ev["person"]]
         z = w.people.height_z[ev["person"]]
@@ -290,6 +279,21 @@ class Mch:
             )
             again["_first"] = False
             w.outbox.put(dataset, again, rng)
+
+
+def newborn_names(
+    mother_names: np.ndarray, sex: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """A delivery register's ``baby_name``: usually empty, else ``<mother>之子`` / ``之女``."""
+    named = rng.random(len(sex)) < 0.45
+    return np.where(named, placeholder(mother_names, sex), "")
+
+
+def child_paperwork(frame: pd.DataFrame, people: People, rng: np.random.Generator) -> None:
+    """How a child checkup writes the children of an :func:`as_of` frame: ``child_id_no`` is
+    optional (left empty half the time), a nameless baby is ``<mother>之子``."""
+    frame.loc[rng.random(len(frame)) < 0.5, ["id_no", "id_type"]] = ""
+    name_placeholders(frame, people, (frame["name"] == "").to_numpy())
 
 
 def _named(idf: pd.DataFrame) -> dict:

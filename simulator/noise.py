@@ -103,6 +103,15 @@ class Noise:
         _apply(out, space, _space, pos[:, 1])
         return out, mother | missing | legacy | typo | swap | lower | full | space
 
+    def other_ids(
+        self, ids: np.ndarray, org: np.ndarray, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """A parent's (guardian's) number written on a child's record: damaged like any
+        number, never replaced by somebody else's."""
+        n = len(ids)
+        no = np.zeros(n, bool)
+        return self.ids(ids, org, rng, elderly=no, child=no, mother_ids=ids)
+
     def names(
         self, names: np.ndarray, org: np.ndarray, rng: np.random.Generator
     ) -> tuple[np.ndarray, np.ndarray]:

@@ -14,8 +14,9 @@ import pandas as pd
 
 from simulator.clock import DAY, HOUR, clinic_seconds, iso_stamps
 from simulator.config import load
-from simulator.identity import as_of, placeholder
+from simulator.identity import as_of, name_placeholders
 from simulator.institutions import CHC
+from simulator.population import People
 from simulator.world import World, ids, upload_lag
 
 EPOCH = date(1970, 1, 1)
@@ -68,26 +69,9 @@ class Vaccination:
     ) -> None:
         w = self.w
         clean = as_of(w.people, w.ident, person, today, rng)
-        infant = w.people.birth[person] > today - 365
-        young = w.people.birth[person] > today - 7 * 365
-        # clinics often leave a young child's own ID number empty and go by the guardian
-        drop_id = np.where(
-            infant, rng.random(len(person)) < 0.7, young & (rng.random(len(person)) < 0.3)
-        )
-        clean.loc[drop_id, ["id_no", "id_type"]] = ""
-        unnamed = (clean["name"] == "").to_numpy() & (rng.random(len(person)) < 0.5)
-        clean.loc[unnamed, "name"] = placeholder(
-            clean.loc[unnamed, "mother_name"].to_numpy(object), w.people.sex[person[unnamed]]
-        )
+        recipient_paperwork(clean, w.people, today, rng)
         noisy, damaged = w.noise.damage(clean, org, rng)
-        guardian_id, hit = w.noise.ids(
-            clean["mother_id_no"].to_numpy(object),
-            org,
-            rng,
-            elderly=np.zeros(len(org), bool),
-            child=np.zeros(len(org), bool),
-            mother_ids=clean["mother_id_no"].to_numpy(object),
-        )
+        guardian_id, hit = w.noise.other_ids(clean["mother_id_no"].to_numpy(object), org, rng)
         at = (today * DAY + clinic_seconds(rng, len(person), 8.5, 16.5)).astype(np.int64)
         record_id = ids("JZ", w.counters.take("vaccination", org), 10)
         frame = self._frame(noisy, guardian_id, record_id, org, vaccine, dose, at)
@@ -113,7 +97,7 @@ class Vaccination:
         spec = [self.vaccines[self.codes[v]] for v in vaccine]
         style = w.inst.style[org]
         month = np.datetime_as_string(at.astype("datetime64[s]"), unit="M")
-        guardian = idf["child"].to_numpy(bool) & (idf["mother_name"] != "").to_numpy()
+        guardian = guardians(idf)
         return pd.DataFrame(
             {
                 "record_id": record_id,
@@ -180,6 +164,29 @@ class Vaccination:
         )
         out["_first"] = False
         self.w.outbox.put("vaccination.dose", out, rng)
+
+
+def recipient_paperwork(
+    frame: pd.DataFrame, people: People, today: int | np.ndarray, rng: np.random.Generator
+) -> None:
+    """How a clinic writes the recipients of an :func:`as_of` frame: a young child's own ID
+    number is often left empty (the clinic goes by the guardian), a nameless baby is written
+    as ``<mother>之子`` half the time."""
+    person = frame["person"].to_numpy()
+    infant = people.birth[person] > today - 365
+    young = people.birth[person] > today - 7 * 365
+    drop_id = np.where(
+        infant, rng.random(len(person)) < 0.7, young & (rng.random(len(person)) < 0.3)
+    )
+    frame.loc[drop_id, ["id_no", "id_type"]] = ""
+    name_placeholders(
+        frame, people, (frame["name"] == "").to_numpy() & (rng.random(len(person)) < 0.5)
+    )
+
+
+def guardians(frame: pd.DataFrame) -> np.ndarray:
+    """Rows whose guardian (the mother) is written: children whose mother is known."""
+    return frame["child"].to_numpy(bool) & (frame["mother_name"] != "").to_numpy()
 
 
 def _season_days(today: int) -> int:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-import pandas as pd
-
 from kernel import idno
 from matching import link_date
-from matching.synthetic import complete_mentions, synthetic_mentions, write_std
+from simulator.bulk import small_city
+from tests.matching.landing import land
 from tests.matching.matching_pairs import mention
 
 D1 = date(2024, 3, 1)
@@ -29,12 +28,6 @@ OTHER = {
 }
 
 
-def land(data: Path, day: date, *rows: dict, background: pd.DataFrame | None = None) -> None:
-    """Write night ``day``'s partition (one file per night: everything of the night at once)."""
-    night = complete_mentions(pd.DataFrame(list(rows)).assign(load_date=day))
-    write_std(pd.concat([background, night], ignore_index=True), data)
-
-
 def _id(n: str, org: str = "H01") -> str:
     return f"hospital:{org}:hospital.patient:{n}:patient"
 
@@ -45,7 +38,7 @@ A1, A2, A3, B1 = _id("a1"), _id("a2", "H02"), _id("a3", "H03"), _id("b1")
 def bridge_city(data: Path) -> None:
     """Land and link nights 1 and 2 of the scenario in ``data``."""
     # a background population so that frequencies and the prior are realistic
-    background = synthetic_mentions(300, seed=8, start=D1).assign(load_date=D1)
+    background = small_city(300, seed=8, start=D1, nights=1).mentions
     # night 1: one man twice — a1 without phone, a2 without ID number: they share no
     # blocking key, so they become two residents — and another woman
     a1 = {**PERSON, "phone": None, "sex_code": "1"}

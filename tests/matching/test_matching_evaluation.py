@@ -48,18 +48,3 @@ def test_mentions_away_from_their_person_or_with_a_stranger() -> None:
     # to the smaller person id A, so m4 (B) is the one merged with a stranger
     assert got["split"].tolist() == [False, False, True, False]
     assert got["merged"].tolist() == [False, False, False, True]
-
-
-def test_bulk_synthetic_mentions_follow_the_contract() -> None:
-    from matching.synthetic_bulk import bulk_mentions, next_night
-
-    m = bulk_mentions(2000, seed=5)
-    # 1 + Poisson(2) mentions per person: about 3 per person
-    assert 5000 < len(m) < 7000 and m["mention_id"].is_unique
-    assert m["person_id"].nunique() <= 2000
-    # most numbers survive intact; children often come without one
-    assert 0.8 < m["id_no_valid"].mean() < 0.97
-    assert set(m["role"]) == {"patient", "examinee", "recipient"}
-    night = next_night(m, 100, seed=1)
-    assert len(night) == 100 and not set(night["mention_id"]) & set(m["mention_id"])
-    assert (night["load_date"] > m["load_date"].max()).all()

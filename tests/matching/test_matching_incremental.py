@@ -12,8 +12,9 @@ import pytest
 from matching import index, link_date
 from matching.decisions import pair_id
 from matching.review import apply_decisions
-from matching.synthetic import complete_mentions, write_std
+from simulator.bulk import write_std
 from tests.matching.bridge_city import A1, A2, A3, B1, NIGHT, NO_ID, PERSON, bridge_city
+from tests.matching.landing import standardised
 from tests.matching.matching_pairs import mention
 
 
@@ -113,12 +114,7 @@ def test_corrected_and_deleted_records_move_and_retire(lake: Path) -> None:
     # night 6: b1 is corrected at source into the man's details; a2 is deleted
     corrected = mention("b1", sex_code="1", **PERSON)
     deleted = mention("a2", org_code="H02", **NO_ID)
-    write_std(
-        complete_mentions(pd.DataFrame([corrected, deleted]).assign(load_date=NIGHT[5])).assign(
-            is_deleted=[False, True]
-        ),
-        lake,
-    )
+    write_std(standardised([corrected, deleted], NIGHT[5]).assign(is_deleted=[False, True]), lake)
     summary = link_date(lake, NIGHT[5])
     before, after = _links(lake, NIGHT[4]), _links(lake, NIGHT[5])
     assert A2 not in after.index and summary.removed_mentions == 2

@@ -1,4 +1,4 @@
-"""A labelled synthetic city end to end: two nights, persistent ids, identical reruns, twins."""
+"""A labelled simulated city end to end: two nights, persistent ids, identical reruns, twins."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import pytest
 from kernel import idno
 from kernel.layout import Layout
 from matching import evaluate, index, link_date
-from matching.synthetic import complete_mentions, synthetic_mentions, write_std, write_truth
+from simulator.bulk import small_city, write_std, write_truth
+from tests.matching.landing import standardised
 from tests.matching.matching_pairs import mention
 
 D1, D2 = date(2024, 3, 1), date(2024, 3, 2)
@@ -20,7 +21,7 @@ D1, D2 = date(2024, 3, 1), date(2024, 3, 2)
 @pytest.fixture(scope="module")
 def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, pd.DataFrame]:
     root = tmp_path_factory.mktemp("city")
-    mentions = synthetic_mentions(400, seed=3, start=D1)  # load_date D1 or D2
+    mentions = small_city(400, seed=3, start=D1, nights=2).mentions  # load_date D1 or D2
     write_std(mentions, root / "data")
     write_truth(mentions, root / "sources")
     link_date(root / "data", D1)
@@ -145,9 +146,8 @@ def test_twins_stay_apart(tmp_path: Path) -> None:
                 **common,
             ),
         ]
-    background = synthetic_mentions(150, seed=5, start=D1)
-    family = complete_mentions(pd.DataFrame(rows).assign(load_date=D1))
-    mentions = pd.concat([background.assign(load_date=D1), family], ignore_index=True)
+    background = small_city(150, seed=5, start=D1, nights=1).mentions
+    mentions = pd.concat([background, standardised(rows, D1)], ignore_index=True)
     write_std(mentions, tmp_path)
     link_date(tmp_path, D1)
     links = _links(tmp_path, D1).join(mentions.set_index("mention_id")["person_id"])
