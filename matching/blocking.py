@@ -12,6 +12,8 @@ import duckdb
 from splink import block_on
 from splink.internals.blocking_rule_creator import BlockingRuleCreator
 
+from matching.relations import Rel, table
+
 # (label, key columns): the label goes to logs and the summary.
 PREDICTION_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("id_no", ("id_key",)),
@@ -84,7 +86,7 @@ def count_candidate_pairs(
 
 def index_candidates(
     con: duckdb.DuckDBPyConnection, new: str, index: str, out: str = "candidate_ids"
-) -> int:
+) -> Rel:
     """Table ``out`` (unique_id): the rows of ``index`` sharing a blocking key with ``new``.
 
     Only these can form a pair with a new mention, so Splink's ``predict_between`` runs on a
@@ -99,5 +101,4 @@ def index_candidates(
                                      WHERE {_not_null(keys)}) i
             SEMI JOIN (SELECT DISTINCT {_keyed(keys)} FROM {new} WHERE {_not_null(keys)}) w
             ON {on}""")
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS {' UNION '.join(semis)}")
-    return con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]
+    return table(con, out, " UNION ".join(semis))

@@ -17,6 +17,7 @@ import pandas as pd
 
 from matching.inference import cannot_link_sql, gamma_of
 from matching.model import Thresholds
+from matching.relations import Rel
 
 THRESHOLD_STEP = 2.0  # match-weight steps when splitting a cluster that breaks a constraint
 MANUAL_WEIGHT = 99.0  # weight given to a reviewer's match in clustering
@@ -48,10 +49,10 @@ def classify_pairs(
     settings: dict[str, Any],
     thresholds: Thresholds,
     flags: str,
-    pairs: str = "scored_pairs",
-    decided: str = "decided_pairs",
+    pairs: str,
+    decided: str,
     out: str = "pair_decisions",
-) -> None:
+) -> Rel:
     """Table ``out``: every scored pair with ``decision`` (auto, review, cannot_link, none)
     and ``reason``.
 
@@ -83,17 +84,18 @@ def classify_pairs(
         FROM flagged
         ORDER BY unique_id_l, unique_id_r
     """)
+    return Rel(out)
 
 
 def cluster_new(
     con: duckdb.DuckDBPyConnection,
     nodes: str,
-    decisions: str = "pair_decisions",
+    decisions: str,
     out: str = "new_clusters",
-) -> int:
+) -> Rel:
     """Table ``out`` (unique_id, cluster_key) for every mention in ``nodes``: connected
     components of the automatic links among them (key: the smallest mention id of the
-    component), split where a cannot-link pair would share one. Returns the row count.
+    component), split where a cannot-link pair would share one.
 
     Only integers leave DuckDB (node numbers and edges); mention ids stay in SQL, so a first
     night of millions of mentions clusters in seconds.
@@ -114,7 +116,7 @@ def cluster_new(
         JOIN _roots r ON r.n = a.n JOIN _node_ids b ON b.n = r.root""")
     con.unregister("_roots")
     split_conflicts(con, out, decisions)
-    return count
+    return Rel(out)
 
 
 def connected_components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Tonight's crosswalk as the DuckDB table ``links_now``: built, changed by decisions, audited.
+"""Tonight's crosswalk: built, changed by decisions, audited.
 
 Kept in DuckDB, not pandas: a city of millions of mentions carries its crosswalk forward each
 night, and only the few residents a decision touches are pulled out to be merged or split.
@@ -6,6 +6,7 @@ night, and only the few residents a decision touches are pulled out to be merged
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -14,55 +15,79 @@ import pandas as pd
 
 from matching import registry
 from matching.decisions import Replay
+from matching.index import Split, Stored
 from matching.model import Thresholds
+from matching.relations import Rel, table
 from matching.splits import split_apart
 
 RECORD_COLUMNS = ("source", "org_code", "dataset", "record_id", "role", "role_group")
-TABLE = "links_now"
 
 
-def build(con: duckdb.DuckDBPyConnection, day: date, version: int) -> None:
-    """``links_now``: the index minus removed mentions, plus the new ones where ``attach``
-    put them (table ``assigned``), each with its best automatic link's weight."""
+def build(
+    con: duckdb.DuckDBPyConnection,
+    stored: Stored,
+    split: Split,
+    assigned: Rel,
+    decisions: Rel,
+    day: date,
+    version: int,
+) -> Rel:
+    """The index minus removed mentions, plus the new ones where ``assigned`` put them, each
+    with its best automatic link's weight."""
     cols = ", ".join(RECORD_COLUMNS)
     new_cols = ", ".join(f"n.{c}" for c in RECORD_COLUMNS)
-    con.execute(f"""
-        CREATE OR REPLACE TABLE {TABLE} AS
+    return table(
+        con,
+        "links_now",
+        f"""
         SELECT mention_id, {cols}, resident_id, assigned_by, match_weight,
             match_probability, linked_on, features_on, model_version
-        FROM prev_links WHERE mention_id NOT IN (SELECT mention_id FROM removed)
+        FROM {stored.links} WHERE mention_id NOT IN (SELECT mention_id FROM {split.removed})
         UNION ALL
         SELECT a.unique_id, {new_cols}, a.resident_id, a.assigned_by,
             coalesce(a.match_weight, b.match_weight),
             coalesce(a.match_probability, b.match_probability), DATE '{day}', DATE '{day}',
             {version}
-        FROM assigned a JOIN new_records n USING (unique_id)
+        FROM {assigned} a JOIN {split.new} n USING (unique_id)
         LEFT JOIN (SELECT id AS unique_id, max(match_weight) AS match_weight,
                           max(match_probability) AS match_probability
-                   FROM (SELECT new_id AS id, * FROM pair_decisions WHERE decision = 'auto'
+                   FROM (SELECT new_id AS id, * FROM {decisions} WHERE decision = 'auto'
                          UNION ALL BY NAME
-                         SELECT other_id AS id, * FROM pair_decisions
+                         SELECT other_id AS id, * FROM {decisions}
                          WHERE decision = 'auto' AND NOT between)
-                   GROUP BY id) b USING (unique_id)""")
+                   GROUP BY id) b USING (unique_id)""",
+    )
+
+
+@dataclass(frozen=True)
+class Replayed:
+    """What replaying the decisions needs beyond the crosswalk: tonight's split and the index
+    (a split re-scores a resident's mentions), the decisions as a relation, the model."""
+
+    split: Split
+    stored: Stored
+    decided: Rel
+    model: tuple[dict[str, Any], Thresholds]
 
 
 def replay_decisions(
     con: duckdb.DuckDBPyConnection,
+    links: Rel,
     replay: Replay,
-    model: tuple[dict[str, Any], Thresholds],
+    night: Replayed,
     ledger: registry.Ledger,
     counter: int,
     day: date,
 ) -> int:
-    """Make ``links_now`` agree with every reviewer decision: merge the residents of match
-    pairs, split residents holding a non-match pair. Returns the new resident counter."""
+    """Make ``links`` agree with every reviewer decision: merge the residents of match pairs,
+    split residents holding a non-match pair. Returns the new resident counter."""
     if replay.pairs.empty:
         return counter
     mentions = pd.concat([replay.pairs["unique_id_l"], replay.pairs["unique_id_r"]]).unique()
     con.register("_decided_ids", pd.DataFrame({"mention_id": mentions}))
     touched = con.sql(f"""
-        SELECT mention_id, resident_id, assigned_by FROM {TABLE}
-        WHERE resident_id IN (SELECT resident_id FROM {TABLE}
+        SELECT mention_id, resident_id, assigned_by FROM {links}
+        WHERE resident_id IN (SELECT resident_id FROM {links}
                               WHERE mention_id IN (SELECT mention_id FROM _decided_ids))
         ORDER BY mention_id""").df()
     con.unregister("_decided_ids")
@@ -70,55 +95,69 @@ def replay_decisions(
         columns={"unique_id_l": "mention_id_l", "unique_id_r": "mention_id_r"}
     ).assign(match_weight=None)
     after = registry.merge(touched, matches, ledger, replay.non_matches)
-    after, counter = split_apart(con, after, replay, model, ledger, counter)
+    after, counter = split_apart(con, after, replay, night, ledger, counter)
     changed = after.merge(touched, on="mention_id", suffixes=("", "_before"))
     changed = changed[changed["resident_id"] != changed["resident_id_before"]]
     if not changed.empty:
         con.register("_changed", changed[["mention_id", "resident_id", "assigned_by"]])
-        con.execute(f"""UPDATE {TABLE} SET resident_id = c.resident_id,
+        con.execute(f"""UPDATE {links} SET resident_id = c.resident_id,
                             assigned_by = c.assigned_by, linked_on = DATE '{day}'
-                        FROM _changed c WHERE {TABLE}.mention_id = c.mention_id""")
+                        FROM _changed c WHERE {links}.mention_id = c.mention_id""")
         con.unregister("_changed")
     return counter
 
 
-def audit_moves(con: duckdb.DuckDBPyConnection, ledger: registry.Ledger) -> None:
+def audit_moves(
+    con: duckdb.DuckDBPyConnection,
+    stored: Stored,
+    split: Split,
+    links: Rel,
+    ledger: registry.Ledger,
+) -> None:
     """Audit mentions that left their resident: deleted at source, or corrected into another."""
     rows = con.sql(f"""
         SELECT r.mention_id, p.resident_id AS before, l.resident_id AS after, r.why
-        FROM removed r JOIN prev_links p USING (mention_id)
-        LEFT JOIN {TABLE} l USING (mention_id)
+        FROM {split.removed} r JOIN {stored.links} p USING (mention_id)
+        LEFT JOIN {links} l USING (mention_id)
         WHERE l.resident_id IS DISTINCT FROM p.resident_id
         ORDER BY r.mention_id""").fetchall()
     for mention_id, before, after, why in rows:
         ledger.log("remove" if after is None else "move", before, after, why, mention_id)
 
 
-def retire(con: duckdb.DuckDBPyConnection, ledger: registry.Ledger) -> None:
+def retire(
+    con: duckdb.DuckDBPyConnection, stored: Stored, links: Rel, ledger: registry.Ledger
+) -> None:
     """Retire last night's residents that hold no mention tonight."""
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _gone AS
-        SELECT DISTINCT resident_id FROM prev_links
-        WHERE resident_id NOT IN (SELECT resident_id FROM {TABLE})""")
-    before = con.sql("""SELECT mention_id, resident_id FROM prev_links
-        WHERE resident_id IN (SELECT resident_id FROM _gone)""").df()
-    after = con.sql(f"""SELECT mention_id, resident_id FROM {TABLE}
-        WHERE mention_id IN (SELECT mention_id FROM prev_links
-                             WHERE resident_id IN (SELECT resident_id FROM _gone))""").df()
+    gone = table(
+        con,
+        "_gone",
+        f"""
+        SELECT DISTINCT resident_id FROM {stored.links}
+        WHERE resident_id NOT IN (SELECT resident_id FROM {links})""",
+    )
+    before = con.sql(f"""SELECT mention_id, resident_id FROM {stored.links}
+        WHERE resident_id IN (SELECT resident_id FROM {gone})""").df()
+    after = con.sql(f"""SELECT mention_id, resident_id FROM {links}
+        WHERE mention_id IN (SELECT mention_id FROM {stored.links}
+                             WHERE resident_id IN (SELECT resident_id FROM {gone}))""").df()
     already = {r["retired_resident_id"] for r in ledger.redirects}
     registry.retire_emptied(before, after, ledger, already)
 
 
-# link_method: manual (placed by a reviewer's decision), review (a pair of it waits in the
-# queue), auto (its resident has other mentions), singleton (alone).
-SQL = f"""
-WITH queued AS (SELECT mention_id_l AS mention_id FROM _queue
-                UNION SELECT mention_id_r FROM _queue),
-sized AS (SELECT *, count(*) OVER (PARTITION BY resident_id) AS n FROM {TABLE})
-SELECT mention_id, {", ".join(RECORD_COLUMNS)}, resident_id,
-    CASE WHEN assigned_by = 'manual' THEN 'manual'
-         WHEN mention_id IN (SELECT mention_id FROM queued) THEN 'review'
-         WHEN n > 1 THEN 'auto' ELSE 'singleton' END AS link_method,
-    assigned_by, match_probability, match_weight, linked_on, features_on,
-    model_version::INTEGER AS model_version
-FROM sized ORDER BY mention_id
-"""
+def final_sql(links: Rel, queue: Rel) -> str:
+    """The crosswalk as written (``mpi.record_link``). link_method: manual (placed by a
+    reviewer's decision), review (a pair of it waits in the queue), auto (its resident has
+    other mentions), singleton (alone)."""
+    return f"""
+    WITH queued AS (SELECT mention_id_l AS mention_id FROM {queue}
+                    UNION SELECT mention_id_r FROM {queue}),
+    sized AS (SELECT *, count(*) OVER (PARTITION BY resident_id) AS n FROM {links})
+    SELECT mention_id, {", ".join(RECORD_COLUMNS)}, resident_id,
+        CASE WHEN assigned_by = 'manual' THEN 'manual'
+             WHEN mention_id IN (SELECT mention_id FROM queued) THEN 'review'
+             WHEN n > 1 THEN 'auto' ELSE 'singleton' END AS link_method,
+        assigned_by, match_probability, match_weight, linked_on, features_on,
+        model_version::INTEGER AS model_version
+    FROM sized ORDER BY mention_id
+    """

@@ -109,7 +109,8 @@ def _joined(sources: Path, data: Path) -> tuple[pd.DataFrame, date]:
         current = std_current_sql(Layout(data), "person_mention", day)
         con.execute(f"CREATE VIEW pm AS {current}")
         frame = con.sql(f"""
-            SELECT x.mention_id, x.role, x.role_group, x.resident_id, t.person_id,
+            SELECT x.mention_id, x.source, x.org_code, x.record_id, x.role, x.role_group,
+                x.resident_id, t.person_id,
                 coalesce(pm.id_no, x.mention_id) AS id_only_key
             FROM read_parquet('{path}', hive_partitioning = false) x
             JOIN read_csv('{sources / "truth" / "record_person.csv"}', all_varchar = true) t
@@ -187,3 +188,54 @@ def truth_decisions(sources: Path, data: Path, reviewer: str = "simulated") -> p
         reviewer=reviewer,
         reason="decided from the simulator's truth",
     )
+
+
+def per_case(sources: Path, data: Path) -> dict[str, dict[str, Any]]:
+    """Figures per kind of a hand-built case suite (``truth/cases.csv``: case_id, kind, …): a
+    resident mixing two cases' people counts against both, since cases share no identity."""
+    frame, _ = _joined(Path(sources), Path(data))
+    cases = pd.read_csv(Path(sources) / "truth" / "cases.csv", dtype=str)
+    frame = _with_cases(frame, cases)
+    out = {}
+    for kind, part in frame.groupby("kind", sort=True):
+        figures = pairwise_metrics(part, "resident_id")
+        figures["groups"] = int(part["case_id"].nunique())
+        out[kind] = figures
+    return out
+
+
+def _with_cases(frame: pd.DataFrame, cases: pd.DataFrame) -> pd.DataFrame:
+    keyed = frame.assign(
+        **{
+            k: frame["mention_id"].str.split(":").str[i]
+            for i, k in enumerate(("source", "org_code", "dataset", "record_id", "role"))
+        }
+    )
+    return keyed.merge(cases[[*TRUTH_KEYS, "case_id", "kind"]], on=TRUTH_KEYS, how="inner")
+
+
+def mother_child_coverage(sources: Path, data: Path) -> dict[str, Any]:
+    """How many true mother–child pairs (``truth/mother_child.csv``) the MPI relates: both are
+    mapped to the resident holding most of their mentions, and the pair of residents is looked
+    up in the newest ``mpi.mother_child``; also how many related pairs are true."""
+    frame, day = _joined(Path(sources), Path(data))
+    home = mention_misses(frame, "resident_id")
+    home = home[~home["split"]].drop_duplicates("person_id").set_index("person_id")["resident_id"]
+    truth = pd.read_csv(Path(sources) / "truth" / "mother_child.csv", dtype=str)
+    truth = truth.assign(
+        mother=truth["mother_person_id"].map(home), child=truth["child_person_id"].map(home)
+    ).dropna(subset=["child"])
+    path = Layout(data).night("mpi.mother_child", day)
+    related = (pd.read_parquet(path, columns=["mother_resident_id", "child_resident_id"])
+               if path.exists() else pd.DataFrame(columns=["mother_resident_id",
+                                                           "child_resident_id"]))  # fmt: skip
+    pairs = set(zip(related["mother_resident_id"], related["child_resident_id"], strict=True))
+    found = [(m, c) in pairs for m, c in zip(truth["mother"], truth["child"], strict=True)]
+    true_pairs = set(zip(truth["mother"], truth["child"], strict=True))
+    return {
+        "true_pairs": len(truth),
+        "related": int(sum(found)),
+        "related_share": round(sum(found) / len(truth), 6) if len(truth) else None,
+        "relations_published": len(pairs),
+        "relations_true_share": round(len(pairs & true_pairs) / len(pairs), 6) if pairs else None,
+    }

@@ -16,10 +16,13 @@ does not re-count a city of millions.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import duckdb
 
 from kernel.city import city
 from kernel.sql import sql_string
+from matching.relations import Rel
 
 # Roles whose mention names a child; a vaccination recipient is a child when young at the dose
 # (younger than the city's ``child_max_age_years``).
@@ -78,7 +81,7 @@ def _address_tail() -> str:
 
 
 _RECORD_SQL = """
-CREATE OR REPLACE TABLE {table} AS
+CREATE OR REPLACE TEMP TABLE {table} AS
 WITH base AS (
     SELECT
         mention_id AS unique_id, source, org_code, dataset, record_id, role,
@@ -138,15 +141,15 @@ ORDER BY unique_id
 
 def record_features(
     con: duckdb.DuckDBPyConnection, source: str, table: str = "record_features"
-) -> int:
-    """Create ``table`` (one row per mention, ``unique_id`` = mention_id) from the relation
-    named ``source`` holding person mentions; returns its row count."""
+) -> Rel:
+    """Table ``table`` (one row per mention, ``unique_id`` = mention_id) made from the relation
+    ``source`` holding person mentions."""
     con.execute(MACROS)
     con.execute(_RECORD_SQL.format(
         table=table, source=source, typed=_TYPED, child_roles=str(CHILD_ROLES),
         child_age=city().child_max_age_years, id18=ID18, address_tail=_address_tail(),
     ))  # fmt: skip
-    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    return Rel(table)
 
 
 # Stop lists and frequencies over index ∪ new, restricted to the values new mentions carry:
@@ -214,13 +217,13 @@ SELECT * EXCLUDE (stop_id, stop_mother, stop_birth, stop_phone) REPLACE (
     CASE WHEN NOT stop_phone THEN phone8 END AS phone8)
 FROM (
     SELECT f.*,
-        coalesce(f.id_key IN (SELECT v FROM _stop_id), false) AS stop_id,
-        coalesce(f.mother_key IN (SELECT v FROM _stop_id), false) AS stop_mother,
-        coalesce(f.birth_key IN (SELECT v FROM _stop_birth), false) AS stop_birth,
-        coalesce(f.phone_key IN (SELECT v FROM _stop_phone), false) AS stop_phone,
+        coalesce(f.id_key IN (SELECT v FROM {p.stop_id}), false) AS stop_id,
+        coalesce(f.mother_key IN (SELECT v FROM {p.stop_id}), false) AS stop_mother,
+        coalesce(f.birth_key IN (SELECT v FROM {p.stop_birth}), false) AS stop_birth,
+        coalesce(f.phone_key IN (SELECT v FROM {p.stop_phone}), false) AS stop_phone,
         m.mother_key IS NOT NULL AS multiple_birth
     FROM {features} f
-    LEFT JOIN _multiple_birth m ON m.mother_key = f.mother_key AND m.birth_key = f.birth_key
+    LEFT JOIN {p.multiple_birth} m ON m.mother_key = f.mother_key AND m.birth_key = f.birth_key
 )
 """
 
@@ -229,10 +232,23 @@ FROM (
 TF_TABLES = {"name": "tf_name", "birth_key": "tf_birth_key"}
 
 
-def population_features(con: duckdb.DuckDBPyConnection, new: str, index: str | None = None) -> None:
+@dataclass(frozen=True)
+class Population:
+    """Tonight's population facts: stop lists of placeholder values, the mothers with two
+    babies born one day, and the term-frequency lookups Splink reads (column → table)."""
+
+    stop_id: Rel
+    stop_phone: Rel
+    stop_birth: Rel
+    multiple_birth: Rel
+    tf: dict[str, Rel] = field(default_factory=lambda: {c: Rel(t) for c, t in TF_TABLES.items()})
+
+
+def population_features(
+    con: duckdb.DuckDBPyConnection, new: str, index: str | None = None
+) -> Population:
     """Tonight's population facts over ``index`` ∪ ``new`` (record-feature relations; the
-    index needs only the key columns), restricted to the values new mentions carry: stop
-    lists, multiple births, and the term-frequency lookup tables ``TF_TABLES``.
+    index needs only the key columns), restricted to the values new mentions carry.
 
     Without an ``index`` (training, a first night) the new mentions are the population.
     """
@@ -243,22 +259,26 @@ def population_features(con: duckdb.DuckDBPyConnection, new: str, index: str | N
         phone_names=city().stop_names_per_phone, birth_min=city().stop_birth_min_count,
         birth_ratio=STOP_BIRTH_RATIO, placeholders=list(PLACEHOLDER_BIRTH_DATES),
     ))  # fmt: skip
+    return Population(Rel("_stop_id"), Rel("_stop_phone"), Rel("_stop_birth"),
+                      Rel("_multiple_birth"))  # fmt: skip
 
 
-def keyed_view(con: duckdb.DuckDBPyConnection, features: str, out: str) -> None:
-    """View ``out``: record features ``features`` with tonight's stop lists applied and the
-    multiple-birth flag (call ``population_features`` first)."""
-    con.execute(_KEYED_SQL.format(out=out, features=features))
+def keyed_view(
+    con: duckdb.DuckDBPyConnection, features: str, population: Population, out: str
+) -> Rel:
+    """View ``out``: record features ``features`` with the population's stop lists applied
+    and the multiple-birth flag."""
+    con.execute(_KEYED_SQL.format(out=out, features=features, p=population))
+    return Rel(out)
 
 
 def build_features(
     con: duckdb.DuckDBPyConnection, source: str, table: str = "mention_features"
-) -> int:
+) -> Rel:
     """One population of mentions (training, tests): record and population features of the
-    relation ``source`` materialised as ``table``; returns its row count."""
-    rows = record_features(con, source, "_record_features")
-    population_features(con, "_record_features")
-    keyed_view(con, "_record_features", "_keyed")
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _keyed ORDER BY unique_id")
-    con.execute("DROP VIEW _keyed; DROP VIEW _everyone; DROP TABLE _record_features")
-    return rows
+    relation ``source`` materialised as ``table``."""
+    records = record_features(con, source, "_record_features")
+    keyed = keyed_view(con, records, population_features(con, records), "_keyed")
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {keyed} ORDER BY unique_id")
+    con.execute(f"DROP VIEW {keyed}; DROP VIEW _everyone; DROP TABLE {records}")
+    return Rel(table)

@@ -26,6 +26,7 @@ import duckdb
 from kernel.atomic import atomic_path
 from kernel.layout import Layout, partition_date
 from kernel.sql import current_version_sql, parquet_sql
+from matching.relations import Rel, table, view
 from schemas.contracts import stage_contracts
 from schemas.tables import conformed_sql, empty_sql
 
@@ -54,8 +55,8 @@ KEY_COLUMNS = (
 )
 
 
-def night_path(data: Path, day: date, table: str) -> Path:
-    return Layout(data).night(table, day)
+def night_path(data: Path, day: date, name: str) -> Path:
+    return Layout(data).night(name, day)
 
 
 @dataclass(frozen=True)
@@ -77,81 +78,121 @@ def previous(data: Path, day: date) -> Previous:
     return Previous(before, crosswalk, tuple(features))
 
 
-def _files(paths: tuple[Path, ...]) -> str:
-    return "[" + ", ".join(f"'{p}'" for p in paths) + "]"
+@dataclass(frozen=True)
+class Stored:
+    """The index as last night left it: ``links`` (its crosswalk, one row per mention) and
+    ``features`` (the record features of every mention in it, the version it was compared as)."""
+
+    links: Rel
+    features: Rel
 
 
-def load_previous(con: duckdb.DuckDBPyConnection, prev: Previous) -> None:
-    """Table ``prev_links`` (last night's crosswalk) and view ``index_all`` (the record
-    features of every mention in it, the version the crosswalk points to). Needs tonight's
-    ``night_records`` (their shape stands in for an index that does not exist yet)."""
+@dataclass(frozen=True)
+class Night:
+    """What arrived since the previous night: ``mentions`` (the newest version of every mention
+    delivered, through tonight) and ``deleted`` (mention ids the sources deleted)."""
+
+    mentions: Rel
+    deleted: Rel
+
+
+@dataclass(frozen=True)
+class Split:
+    """Tonight against the index: ``new`` (record features of mentions never seen, or whose
+    identity changed: they are scored), ``removed`` (index mentions that leave it, with why)
+    and ``keys`` (the key columns of every index mention that stays)."""
+
+    new: Rel
+    removed: Rel
+    keys: Rel
+
+
+def load_previous(con: duckdb.DuckDBPyConnection, prev: Previous, shape: Rel) -> Stored:
+    """Last night's crosswalk and the record features it points to; ``shape`` (tonight's
+    record features) stands in for an index that does not exist yet."""
     if prev.crosswalk is None:
-        con.execute(f"CREATE OR REPLACE TABLE prev_links AS {EMPTY_CROSSWALK}")
-        con.execute("CREATE OR REPLACE TEMP VIEW index_all AS SELECT * FROM night_records LIMIT 0")
-        return
-    con.execute(f"""CREATE OR REPLACE TABLE prev_links AS SELECT *
-        FROM read_parquet('{prev.crosswalk}', hive_partitioning = false)""")
-    con.execute(f"""CREATE OR REPLACE TEMP VIEW index_all AS
-        SELECT f.* EXCLUDE (features_on)
-        FROM read_parquet({_files(prev.features)}, hive_partitioning = false) f
-        SEMI JOIN prev_links l ON l.mention_id = f.unique_id AND l.features_on = f.features_on
-    """)
+        links = table(con, "prev_links", EMPTY_CROSSWALK)
+        return Stored(links, view(con, "index_all", f"SELECT * FROM {shape} LIMIT 0"))
+    links = table(con, "prev_links", parquet_sql([prev.crosswalk]))
+    features = view(
+        con,
+        "index_all",
+        f"""
+        SELECT f.* EXCLUDE (features_on) FROM ({parquet_sql(prev.features)}) f
+        SEMI JOIN {links} l ON l.mention_id = f.unique_id AND l.features_on = f.features_on""",
+    )
+    return Stored(links, features)
 
 
-def load_night(con: duckdb.DuckDBPyConnection, data: Path, day: date, prev: Previous) -> None:
-    """Tables ``night_mentions`` (the newest version of every mention delivered after the
-    previous night, through ``day``) and ``night_deleted`` (mention ids deleted at source)."""
+def load_night(con: duckdb.DuckDBPyConnection, data: Path, day: date, prev: Previous) -> Night:
+    """The newest version of every mention delivered after the previous night, through
+    ``day``, split into the living and the deleted."""
     files = Layout(data).std_files("person_mention")
     if not files:
-        con.execute(f"CREATE OR REPLACE TABLE night_mentions AS {EMPTY_MENTIONS}")
-        con.execute(
-            "CREATE OR REPLACE TABLE night_deleted AS SELECT NULL::VARCHAR AS mention_id LIMIT 0"
-        )
-        return
+        mentions = table(con, "night_mentions", EMPTY_MENTIONS)
+        deleted = table(con, "night_deleted", "SELECT NULL::VARCHAR AS mention_id LIMIT 0")
+        return Night(mentions, deleted)
     newest = current_version_sql(
         parquet_sql(files), "mention_id", day, after=prev.day, keep_tombstones=True
     )
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _night AS {newest}")
-    con.execute(
-        "CREATE OR REPLACE TABLE night_mentions AS "
-        "SELECT * FROM _night WHERE NOT coalesce(is_deleted, false)"
+    arrived = table(con, "_night", newest)
+    mentions = table(
+        con, "night_mentions", f"SELECT * FROM {arrived} WHERE NOT coalesce(is_deleted, false)"
     )
-    con.execute(
-        "CREATE OR REPLACE TABLE night_deleted AS "
-        "SELECT mention_id FROM _night WHERE coalesce(is_deleted, false)"
+    deleted = table(
+        con, "night_deleted", f"SELECT mention_id FROM {arrived} WHERE coalesce(is_deleted, false)"
     )
-    con.execute("DROP TABLE _night")
+    con.execute(f"DROP TABLE {arrived}")
+    return Night(mentions, deleted)
 
 
-def split_night(con: duckdb.DuckDBPyConnection) -> None:
-    """From tonight's record features and the previous index:
-
-    - ``new_records``: mentions never seen, or whose identity fields changed (re-scored);
-    - ``removed``: previous mentions that leave the index (deleted, or changed), with why;
-    - ``index_keys``: the key columns of every index mention that stays.
-    Re-delivered mentions with unchanged identity fields keep their resident untouched.
-    """
-    con.execute("""CREATE OR REPLACE TEMP TABLE _known AS
-        SELECT unique_id, identity_hash FROM index_all
-        WHERE unique_id IN (SELECT unique_id FROM night_records)""")
-    con.execute("""CREATE OR REPLACE TABLE new_records AS
-        SELECT n.* FROM night_records n LEFT JOIN _known k USING (unique_id)
-        WHERE k.identity_hash IS DISTINCT FROM n.identity_hash ORDER BY n.unique_id""")
-    con.execute("""CREATE OR REPLACE TABLE removed AS
-        SELECT mention_id, 'record deleted at source' AS why FROM night_deleted
-        WHERE mention_id IN (SELECT mention_id FROM prev_links)
+def split_night(
+    con: duckdb.DuckDBPyConnection, records: Rel, stored: Stored, night: Night
+) -> Split:
+    """Tonight's record features against the index. Re-delivered mentions with unchanged
+    identity fields keep their resident untouched and are not scored again."""
+    known = table(
+        con,
+        "_known",
+        f"""
+        SELECT unique_id, identity_hash FROM {stored.features}
+        WHERE unique_id IN (SELECT unique_id FROM {records})""",
+    )
+    new = table(
+        con,
+        "new_records",
+        f"""
+        SELECT n.* FROM {records} n LEFT JOIN {known} k USING (unique_id)
+        WHERE k.identity_hash IS DISTINCT FROM n.identity_hash ORDER BY n.unique_id""",
+    )
+    removed = table(
+        con,
+        "removed",
+        f"""
+        SELECT mention_id, 'record deleted at source' AS why FROM {night.deleted}
+        WHERE mention_id IN (SELECT mention_id FROM {stored.links})
         UNION ALL
-        SELECT unique_id, 'record corrected at source' FROM new_records
-        WHERE unique_id IN (SELECT unique_id FROM _known)""")
-    con.execute(f"""CREATE OR REPLACE TABLE index_keys AS
-        SELECT {", ".join(KEY_COLUMNS)} FROM index_all
-        WHERE unique_id NOT IN (SELECT mention_id FROM removed)""")
+        SELECT unique_id, 'record corrected at source' FROM {new}
+        WHERE unique_id IN (SELECT unique_id FROM {known})""",
+    )
+    keys = table(
+        con,
+        "index_keys",
+        f"""
+        SELECT {", ".join(KEY_COLUMNS)} FROM {stored.features}
+        WHERE unique_id NOT IN (SELECT mention_id FROM {removed})""",
+    )
+    return Split(new, removed, keys)
 
 
-def load_candidates(con: duckdb.DuckDBPyConnection, ids: str = "candidate_ids") -> None:
-    """Table ``candidate_records``: full record features of the index mentions in ``ids``."""
-    con.execute(f"""CREATE OR REPLACE TABLE candidate_records AS
-        SELECT * FROM index_all WHERE unique_id IN (SELECT unique_id FROM {ids})""")
+def load_candidates(con: duckdb.DuckDBPyConnection, stored: Stored, ids: Rel) -> Rel:
+    """Full record features of the index mentions in ``ids`` (the blocking candidates)."""
+    return table(
+        con,
+        "candidate_records",
+        f"""
+        SELECT * FROM {stored.features} WHERE unique_id IN (SELECT unique_id FROM {ids})""",
+    )
 
 
 def write_night(

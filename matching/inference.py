@@ -10,6 +10,7 @@ existing mentions are never re-scored. Term frequencies come as ready ``tf_*`` c
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any
 
 import duckdb
@@ -18,6 +19,7 @@ from splink import DuckDBAPI, Linker
 from matching.blocking import prediction_rules
 from matching.comparisons import IDENTIFIER_LEVELS
 from matching.features import MACROS, TF_TABLES
+from matching.relations import Rel
 
 # gamma value Splink gives a comparison's null level; non-null levels count down to 0 (else).
 NULL_GAMMA = -1
@@ -93,8 +95,9 @@ def score_new(
     out: str = "scored_pairs",
     min_match_weight: float | None = None,
     blocking_rules: list[Any] | None = None,
-) -> int:
-    """Score new × new and new × index pairs into table ``out``; returns its row count.
+    tf: Mapping[str, str] = TF_TABLES,
+) -> Rel:
+    """Score new × new and new × index pairs into table ``out`` and return it.
 
     Blocking is the pipeline's choice, not the model's: ``matching.blocking``'s prediction
     rules unless ``blocking_rules`` says otherwise (tests compare every pair with ``1 = 1``).
@@ -114,8 +117,8 @@ def score_new(
     db = DuckDBAPI(connection=con)
     new_sdf = db.register(new)
     linker = Linker(new_sdf, settings, log_level=None)
-    for column, table in TF_TABLES.items():
-        linker.table_management.register_term_frequency_lookup(db.register(table), column)
+    for column, lookup in tf.items():
+        linker.table_management.register_term_frequency_lookup(db.register(lookup), column)
     rules = blocking_rules or prediction_rules()
     parts = [
         linker.inference.predict_within(
@@ -148,7 +151,7 @@ def score_new(
     )
     for part in parts:
         part.drop_table_from_database_and_remove_from_cache()
-    return _rows(con, out)
+    return Rel(out)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, table: str) -> int:

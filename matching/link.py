@@ -25,7 +25,7 @@ import pandas as pd
 
 from kernel.city import city
 from kernel.layout import Layout
-from matching import crosswalk, decisions, index, registry
+from matching import crosswalk, decisions, index, registry, relations
 from matching.blocking import count_candidate_pairs, index_candidates
 from matching.clustering import MANUAL_WEIGHT, classify_pairs, cluster_new
 from matching.features import keyed_view, population_features, record_features
@@ -33,6 +33,7 @@ from matching.golden import golden_records
 from matching.inference import gamma_columns, population_scaled, score_new
 from matching.model import Model, load_model
 from matching.queue import build_queue
+from matching.relations import Rel
 
 log = logging.getLogger(__name__)
 
@@ -108,72 +109,103 @@ def _link(
     con: duckdb.DuckDBPyConnection, data: Path, day: date, model: Model, summary: LinkSummary
 ) -> None:
     prev = index.previous(data, day)
-    index.load_night(con, data, day, prev)
-    record_features(con, "night_mentions", "night_records")
-    index.load_previous(con, prev)
-    index.split_night(con)
+    night = index.load_night(con, data, day, prev)
+    records = record_features(con, night.mentions, "night_records")
+    stored = index.load_previous(con, prev, records)
+    split = index.split_night(con, records, stored, night)
     replay = decisions.load(data)
-    con.register("decided_pairs", replay.pairs)
+    decided = relations.frame(con, "decided_pairs", replay.pairs)
     scoring = time.perf_counter()
-    _score(con, model, summary)
-    cluster_new(con, "new_features")
+    scored = _score(con, model, split, stored, decided, summary)
+    clusters = cluster_new(con, scored.new_features, scored.decisions)
     first = registry.read_counter(
         prev.crosswalk and str(prev.crosswalk),
-        con.sql("SELECT DISTINCT resident_id FROM prev_links").df(),
+        con.sql(f"SELECT DISTINCT resident_id FROM {stored.links}").df(),
     )
-    counter = registry.attach(con, _attach_candidates(con), first)
+    candidates = _attach_candidates(con, scored.decisions, clusters, stored, split)
+    assigned, counter = registry.attach(con, candidates, first, clusters)
     summary.scoring_seconds = round(time.perf_counter() - scoring, 3)
-    crosswalk.build(con, day, model.version)
+    links = crosswalk.build(con, stored, split, assigned, scored.decisions, day, model.version)
     ledger = registry.Ledger()
-    counter = crosswalk.replay_decisions(
-        con, replay, (model.settings, model.thresholds), ledger, counter, day
+    replayed = crosswalk.Replayed(split, stored, decided, (model.settings, model.thresholds))
+    counter = crosswalk.replay_decisions(con, links, replay, replayed, ledger, counter, day)
+    crosswalk.audit_moves(con, stored, split, links, ledger)
+    crosswalk.retire(con, stored, links, ledger)
+    queue = build_queue(
+        con, data, day, prev, model.settings, replay, (scored.decisions, split.removed, links)
     )
-    crosswalk.audit_moves(con, ledger)
-    crosswalk.retire(con, ledger)
-    queue = build_queue(con, data, day, prev, model.settings, replay)
-    _write(con, data, day, counter, ledger, queue, summary)
-    summary.bridged_clusters = _count(
-        con, "(SELECT DISTINCT resident_id FROM assigned WHERE bridged)"
+    _write(con, Outputs(data, day, counter, ledger, split, links, queue), summary)
+    summary.bridged_clusters = relations.count(
+        con, f"(SELECT DISTINCT resident_id FROM {assigned} WHERE bridged)"
     )
     summary.new_residents = counter - first
 
 
-def _score(con: duckdb.DuckDBPyConnection, model: Model, summary: LinkSummary) -> None:
-    """Tables ``scored_pairs`` and ``pair_decisions`` for tonight's new mentions."""
-    summary.new_mentions = _count(con, "new_records")
-    summary.removed_mentions = _count(con, "removed")
-    population_features(con, "new_records", "index_keys")
-    summary.index_candidates = index_candidates(con, "new_records", "index_keys")
-    index.load_candidates(con)
-    keyed_view(con, "new_records", "new_features")
-    keyed_view(con, "candidate_records", "index_features")
-    summary.candidate_pairs = count_candidate_pairs(con, "new_features", "index_features")
+@dataclass(frozen=True)
+class Scored:
+    """Tonight's scoring: the keyed features of the new and the candidate index mentions, the
+    scored pairs, and each pair's decision (auto, review, cannot_link, none)."""
+
+    new_features: Rel
+    index_features: Rel
+    pairs: Rel
+    decisions: Rel
+
+
+def _score(
+    con: duckdb.DuckDBPyConnection,
+    model: Model,
+    split: index.Split,
+    stored: index.Stored,
+    decided: Rel,
+    summary: LinkSummary,
+) -> Scored:
+    """Score tonight's new mentions among themselves and against the index mentions that
+    share a blocking key with them, and decide every scored pair."""
+    summary.new_mentions = relations.count(con, split.new)
+    summary.removed_mentions = relations.count(con, split.removed)
+    population = population_features(con, split.new, split.keys)
+    ids = index_candidates(con, split.new, split.keys)
+    summary.index_candidates = relations.count(con, ids)
+    candidates = index.load_candidates(con, stored, ids)
+    new_features = keyed_view(con, split.new, population, "new_features")
+    index_features = keyed_view(con, candidates, population, "index_features")
+    summary.candidate_pairs = count_candidate_pairs(con, new_features, index_features)
     log.info("candidate pairs per blocking rule: %s", summary.candidate_pairs)
-    population = _count(con, "index_keys") + summary.new_mentions
-    settings = population_scaled(model.settings, model.meta.get("mentions"), population)
+    size = relations.count(con, split.keys) + summary.new_mentions
+    settings = population_scaled(model.settings, model.meta.get("mentions"), size)
     if summary.new_mentions:
-        summary.scored_pairs = score_new(
-            con, settings, min_match_weight=model.thresholds.review_match_weight
-        )
+        pairs = score_new(
+            con, settings, new=new_features, index=index_features, tf=population.tf,
+            min_match_weight=model.thresholds.review_match_weight,
+        )  # fmt: skip
     else:
         gammas = ", ".join(f"NULL::INTEGER AS {g}" for g in gamma_columns(settings))
-        con.execute(f"""CREATE OR REPLACE TABLE scored_pairs AS SELECT NULL::VARCHAR AS
+        pairs = relations.table(
+            con,
+            "scored_pairs",
+            f"""SELECT NULL::VARCHAR AS
             unique_id_l, NULL::VARCHAR AS unique_id_r, NULL::VARCHAR AS new_id,
             NULL::VARCHAR AS other_id, NULL::BOOLEAN AS between, NULL::DOUBLE AS match_weight,
-            NULL::DOUBLE AS match_probability, {gammas} LIMIT 0""")
-    flags = """(SELECT unique_id, multiple_birth FROM new_features UNION ALL
-                SELECT unique_id, multiple_birth FROM index_features)"""
-    classify_pairs(con, model.settings, model.thresholds, flags)
-    summary.auto_pairs, summary.review_pairs = con.execute("""
+            NULL::DOUBLE AS match_probability, {gammas} LIMIT 0""",
+        )
+    summary.scored_pairs = relations.count(con, pairs)
+    flags = f"""(SELECT unique_id, multiple_birth FROM {new_features} UNION ALL
+                 SELECT unique_id, multiple_birth FROM {index_features})"""
+    decided_pairs = classify_pairs(con, model.settings, model.thresholds, flags, pairs, decided)
+    summary.auto_pairs, summary.review_pairs = con.execute(f"""
         SELECT count(*) FILTER (decision = 'auto'), count(*) FILTER (decision = 'review')
-        FROM pair_decisions""").fetchall()[0]
+        FROM {decided_pairs}""").fetchall()[0]
+    return Scored(new_features, index_features, pairs, decided_pairs)
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
-    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-
-
-def _attach_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+def _attach_candidates(
+    con: duckdb.DuckDBPyConnection,
+    decided: Rel,
+    clusters: Rel,
+    stored: index.Stored,
+    split: index.Split,
+) -> pd.DataFrame:
     """Per cluster of new mentions, the existing residents it links to automatically, and
     whether a cannot-link pair (pinned, or a reviewer's non-match) forbids each."""
     return con.sql(f"""
@@ -181,11 +213,11 @@ def _attach_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
             SELECT c.cluster_key, p.resident_id, d.decision,
                 CASE WHEN d.reason = 'reviewer decision: match' THEN {MANUAL_WEIGHT}
                      ELSE d.match_weight END AS match_weight, d.match_probability
-            FROM pair_decisions d
-            JOIN new_clusters c ON c.unique_id = d.new_id
-            JOIN prev_links p ON p.mention_id = d.other_id
+            FROM {decided} d
+            JOIN {clusters} c ON c.unique_id = d.new_id
+            JOIN {stored.links} p ON p.mention_id = d.other_id
             WHERE d.between AND d.decision IN ('auto', 'cannot_link')
-              AND d.other_id NOT IN (SELECT mention_id FROM removed))
+              AND d.other_id NOT IN (SELECT mention_id FROM {split.removed}))
         SELECT cluster_key, resident_id,
             max(match_weight) FILTER (decision = 'auto') AS weight,
             max(match_probability) FILTER (decision = 'auto') AS probability,
@@ -194,20 +226,27 @@ def _attach_candidates(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY cluster_key, resident_id""").df()
 
 
-def _write(
-    con: duckdb.DuckDBPyConnection,
-    data: Path,
-    day: date,
-    counter: int,
-    ledger: registry.Ledger,
-    queue: str,
-    summary: LinkSummary,
-) -> None:
+@dataclass(frozen=True)
+class Outputs:
+    """What a night writes, beside the counts in the summary."""
+
+    data: Path
+    day: date
+    counter: int
+    ledger: registry.Ledger
+    split: index.Split
+    links: Rel
+    queue: Rel
+
+
+def _write(con: duckdb.DuckDBPyConnection, out: Outputs, summary: LinkSummary) -> None:
     """Every output of the night, the crosswalk last (the next night looks for it)."""
-    features = f"SELECT *, DATE '{day}' AS features_on FROM new_records"
+    data, day = out.data, out.day
+    features = f"SELECT *, DATE '{day}' AS features_on FROM {out.split.new}"
     index.write_night(con, features, data, day, index.FEATURES)
-    summary.queued_pairs = index.write_night(con, queue, data, day, index.QUEUE)
-    audit = pd.DataFrame(ledger.audit, columns=list(registry.AUDIT_COLUMNS))
+    summary.queued_pairs = index.write_night(con, f"SELECT * FROM {out.queue}", data, day,
+                                             index.QUEUE)  # fmt: skip
+    audit = pd.DataFrame(out.ledger.audit, columns=list(registry.AUDIT_COLUMNS))
     con.register(
         "_audit", audit.astype({"match_weight": "float64", "match_probability": "float64"})
     )
@@ -215,15 +254,14 @@ def _write(
         SELECT DATE '{day}' AS run_date, row_number() OVER () AS seq, *,
             {summary.model_version}::INTEGER AS model_version FROM _audit"""
     summary.audit_rows = index.write_night(con, audit_sql, data, day, index.AUDIT)
-    con.register(
-        "_redirects", pd.DataFrame(ledger.redirects, columns=list(registry.REDIRECT_COLUMNS))
-    )
-    redirects = f"SELECT *, DATE '{day}' AS retired_on FROM _redirects"
-    summary.retired_residents = index.write_night(con, redirects, data, day, index.REDIRECT)
-    golden = golden_records(con, Layout(data), day, f"SELECT * FROM {crosswalk.TABLE}")
+    redirects = pd.DataFrame(out.ledger.redirects, columns=list(registry.REDIRECT_COLUMNS))
+    con.register("_redirects", redirects)
+    retired = f"SELECT *, DATE '{day}' AS retired_on FROM _redirects"
+    summary.retired_residents = index.write_night(con, retired, data, day, index.REDIRECT)
+    golden = golden_records(con, Layout(data), day, f"SELECT * FROM {out.links}")
     index.write_night(con, golden, data, day, index.RESIDENT)
-    counter_meta = {registry.COUNTER_KEY: str(counter).encode()}
+    counter_meta = {registry.COUNTER_KEY: str(out.counter).encode()}
     summary.mentions = index.write_night(
-        con, crosswalk.SQL, data, day, index.CROSSWALK, counter_meta
+        con, crosswalk.final_sql(out.links, out.queue), data, day, index.CROSSWALK, counter_meta
     )
-    summary.residents = _count(con, f"(SELECT DISTINCT resident_id FROM {crosswalk.TABLE})")
+    summary.residents = relations.count(con, f"(SELECT DISTINCT resident_id FROM {out.links})")

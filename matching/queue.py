@@ -16,11 +16,11 @@ from typing import Any
 
 import duckdb
 
+from kernel.sql import parquet_sql
 from matching import index
 from matching.decisions import Replay
 from matching.inference import comparison_levels
-
-QUEUE_TABLE = "_queue"
+from matching.relations import Rel, table
 
 
 def pair_id_sql(left: str, right: str) -> str:
@@ -44,9 +44,11 @@ def build_queue(
     prev: index.Previous,
     settings: dict[str, Any],
     replay: Replay,
-) -> str:
-    """Create table ``_queue`` from ``pair_decisions``, last night's queue and the final
-    crosswalk ``links_now``; returns the SQL that reads it."""
+    tonight_pairs: tuple[Rel, Rel, Rel],
+) -> Rel:
+    """The queue after tonight, from tonight's pair decisions, last night's queue and the
+    final crosswalk (``tonight_pairs`` = decisions, removed mentions, crosswalk)."""
+    decisions, removed, links = tonight_pairs
     tonight = f"""
         SELECT unique_id_l AS mention_id_l, unique_id_r AS mention_id_r, match_weight,
             match_probability,
@@ -54,32 +56,36 @@ def build_queue(
                  THEN 'automatic link not applied: would merge two residents'
                  ELSE reason END AS reason,
             DATE '{day}' AS queued_on, {level_columns_sql(settings)}
-        FROM pair_decisions WHERE decision IN ('auto', 'review')"""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _tonight AS {tonight}")
-    carried = "SELECT * FROM _tonight LIMIT 0"
+        FROM {decisions} WHERE decision IN ('auto', 'review')"""
+    fresh = table(con, "_tonight", tonight)
+    carried = f"SELECT * FROM {fresh} LIMIT 0"
     last = index.night_path(data, prev.day, index.QUEUE) if prev.day else None
     if last is not None and last.exists():
         carried = f"""SELECT * EXCLUDE (pair_id, resident_id_l, resident_id_r)
-            FROM read_parquet('{last}', hive_partitioning = false)
-            WHERE mention_id_l NOT IN (SELECT mention_id FROM removed)
-              AND mention_id_r NOT IN (SELECT mention_id FROM removed)"""
+            FROM ({parquet_sql([last])})
+            WHERE mention_id_l NOT IN (SELECT mention_id FROM {removed})
+              AND mention_id_r NOT IN (SELECT mention_id FROM {removed})"""
     con.register("_decided", replay.pairs)
-    con.execute(f"""CREATE OR REPLACE TABLE {QUEUE_TABLE} AS
+    queue = table(
+        con,
+        "_queue",
+        f"""
         WITH pairs AS (
-            SELECT * FROM _tonight
+            SELECT * FROM {fresh}
             UNION ALL BY NAME
             SELECT * FROM ({carried}) c
-            WHERE NOT EXISTS (SELECT 1 FROM _tonight t WHERE t.mention_id_l = c.mention_id_l
-                                                        AND t.mention_id_r = c.mention_id_r))
+            WHERE NOT EXISTS (SELECT 1 FROM {fresh} t WHERE t.mention_id_l = c.mention_id_l
+                                                       AND t.mention_id_r = c.mention_id_r))
         SELECT {pair_id_sql("p.mention_id_l", "p.mention_id_r")} AS pair_id,
             p.mention_id_l, p.mention_id_r, a.resident_id AS resident_id_l,
             b.resident_id AS resident_id_r, p.* EXCLUDE (mention_id_l, mention_id_r)
         FROM pairs p
-        JOIN links_now a ON a.mention_id = p.mention_id_l
-        JOIN links_now b ON b.mention_id = p.mention_id_r
+        JOIN {links} a ON a.mention_id = p.mention_id_l
+        JOIN {links} b ON b.mention_id = p.mention_id_r
         WHERE a.resident_id <> b.resident_id
           AND NOT EXISTS (SELECT 1 FROM _decided d WHERE d.unique_id_l = p.mention_id_l
                                                      AND d.unique_id_r = p.mention_id_r)
-        ORDER BY p.match_weight DESC, pair_id""")
+        ORDER BY p.match_weight DESC, pair_id""",
+    )
     con.unregister("_decided")
-    return f"SELECT * FROM {QUEUE_TABLE}"
+    return queue

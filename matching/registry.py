@@ -17,6 +17,8 @@ import duckdb
 import pandas as pd
 import pyarrow.parquet as pq
 
+from matching.relations import Rel
+
 COUNTER_KEY = b"healtharchive.resident_counter"
 PREFIX = "R"
 WIDTH = 10
@@ -86,11 +88,11 @@ def attach(
     con: duckdb.DuckDBPyConnection,
     candidates: pd.DataFrame,
     counter: int,
-    clusters: str = "new_clusters",
+    clusters: str,
     out: str = "assigned",
-) -> int:
+) -> tuple[Rel, int]:
     """Give each cluster of new mentions a resident: table ``out`` (unique_id, resident_id,
-    assigned_by, bridged, match_weight, match_probability); returns the new counter.
+    assigned_by, bridged, match_weight, match_probability); returns it and the new counter.
 
     ``clusters``: a table (unique_id, cluster_key). ``candidates``: cluster_key, resident_id,
     weight, probability, usable — one row per existing resident a cluster links to
@@ -120,7 +122,7 @@ def attach(
         FROM {clusters} c LEFT JOIN _best b USING (cluster_key)
         LEFT JOIN _fresh f USING (cluster_key)
         ORDER BY c.unique_id""")
-    return counter + con.execute("SELECT count(*) FROM _fresh").fetchall()[0][0]
+    return Rel(out), counter + con.execute("SELECT count(*) FROM _fresh").fetchall()[0][0]
 
 
 def merge(

@@ -8,7 +8,7 @@ part gets a new one, and every moved mention is audited.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -17,8 +17,11 @@ from matching.clustering import MANUAL_WEIGHT, classify_pairs, split_one
 from matching.decisions import Replay
 from matching.features import keyed_view, population_features
 from matching.inference import score_new
-from matching.model import Thresholds
 from matching.registry import Ledger, format_resident_id
+from matching.relations import Rel, table
+
+if TYPE_CHECKING:
+    from matching.crosswalk import Replayed
 
 
 def together(links: pd.DataFrame, replay: Replay) -> pd.DataFrame:
@@ -33,38 +36,38 @@ def split_apart(
     con: duckdb.DuckDBPyConnection,
     links: pd.DataFrame,
     replay: Replay,
-    model: tuple[dict[str, Any], Thresholds],
+    night: Replayed,
     ledger: Ledger,
     counter: int,
 ) -> tuple[pd.DataFrame, int]:
     """Split every resident holding a non-match pair; returns new ``links`` and counter.
 
-    Needs the tables ``new_records`` and ``index_keys`` and the view ``index_all`` of the
-    night (``matching.index``) and ``decided_pairs`` (the replayed decisions).
+    The resident's mentions are tonight's new records and the index's features (``night``).
     """
     todo = together(links, replay)
     if todo.empty:
         return links, counter
-    settings, thresholds = model
+    settings, thresholds = night.model
     members = links[links["resident_id"].isin(set(todo["resident_id"]))]
     con.register("_split_ids", members[["mention_id"]])
-    con.execute("""CREATE OR REPLACE TABLE split_records AS
-        SELECT * FROM new_records WHERE unique_id IN (SELECT mention_id FROM _split_ids)
-        UNION ALL BY NAME
-        SELECT * FROM index_all WHERE unique_id IN (SELECT mention_id FROM _split_ids)
-          AND unique_id NOT IN (SELECT unique_id FROM new_records)""")
-    population_features(con, "split_records", "index_keys")
-    keyed_view(con, "split_records", "split_features")
-    score_new(con, settings, new="split_features", index=None, out="split_pairs")
-    classify_pairs(
+    new, index = night.split.new, night.stored.features
+    records = table(
         con,
-        settings,
-        thresholds,
-        flags="split_features",
-        pairs="split_pairs",
-        out="split_decisions",
+        "split_records",
+        f"""
+        SELECT * FROM {new} WHERE unique_id IN (SELECT mention_id FROM _split_ids)
+        UNION ALL BY NAME
+        SELECT * FROM {index} WHERE unique_id IN (SELECT mention_id FROM _split_ids)
+          AND unique_id NOT IN (SELECT unique_id FROM {new})""",
     )
-    edges = _edges(con, replay)
+    population = population_features(con, records, night.split.keys)
+    features = keyed_view(con, records, population, "split_features")
+    pairs = score_new(con, settings, new=features, index=None, out="split_pairs")
+    decisions = classify_pairs(
+        con, settings, thresholds, flags=features, pairs=pairs, decided=night.decided,
+        out="split_decisions",
+    )  # fmt: skip
+    edges = _edges(con, decisions, replay)
     links = links.copy()
     for resident_id, group in members.groupby("resident_id", sort=True):
         roots = split_one(sorted(group["mention_id"]), edges)
@@ -92,10 +95,10 @@ def split_apart(
     return links, counter
 
 
-def _edges(con: duckdb.DuckDBPyConnection, replay: Replay) -> pd.DataFrame:
+def _edges(con: duckdb.DuckDBPyConnection, decisions: Rel, replay: Replay) -> pd.DataFrame:
     """Scored edges of the residents to split plus every decision as an edge (decisions win)."""
-    scored = con.sql("""SELECT unique_id_l, unique_id_r, match_weight, decision
-                        FROM split_decisions WHERE decision IN ('auto', 'cannot_link')""").df()
+    scored = con.sql(f"""SELECT unique_id_l, unique_id_r, match_weight, decision
+                         FROM {decisions} WHERE decision IN ('auto', 'cannot_link')""").df()
     decided = replay.pairs.assign(
         match_weight=MANUAL_WEIGHT,
         decision=replay.pairs["decision"].map({"match": "auto", "non-match": "cannot_link"}),

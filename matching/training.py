@@ -21,6 +21,7 @@ from matching.blocking import count_candidate_pairs, training_rules
 from matching.features import build_features
 from matching.inference import score_new
 from matching.model import Thresholds, load_model, save_model
+from matching.relations import count
 from matching.settings import settings_creator
 
 log = logging.getLogger(__name__)
@@ -50,7 +51,7 @@ def train_model(
     con = duckdb.connect()
     try:
         con.register("mentions_in", mentions)
-        rows = build_features(con, "mentions_in")
+        rows = count(con, build_features(con, "mentions_in"))
         settings = _estimate(con, seed)
         evaluation = self_evaluation(con, settings, thresholds)
     finally:

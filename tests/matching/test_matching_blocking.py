@@ -67,7 +67,6 @@ def test_a_number_shared_by_many_names_is_a_placeholder() -> None:
     record_features(con, "index_in", "index_rec")
     record_features(con, "new_in", "new_rec")
     # the fifth name arrives tonight: counted over index ∪ new, the dummy is stopped
-    population_features(con, "new_rec", "index_rec")
-    keyed_view(con, "new_rec", "new_keyed")
+    keyed_view(con, "new_rec", population_features(con, "new_rec", "index_rec"), "new_keyed")
     keyed = dict(con.execute("SELECT record_id, id_key FROM new_keyed").fetchall())
     assert keyed == {"n0": None, "n1": real}

@@ -29,9 +29,9 @@ def _attach(groups: list[list[str]], *candidates: tuple, counter: int) -> tuple[
     ).assign(probability=0.99)
     con = duckdb.connect()
     con.register("clusters", clusters)
-    con.execute("CREATE TABLE new_clusters AS SELECT * FROM clusters")
-    counter = attach(con, cands.astype({"usable": bool, "weight": float}), counter)
-    rows = con.execute("SELECT unique_id, resident_id, bridged FROM assigned").fetchall()
+    assigned, counter = attach(con, cands.astype({"usable": bool, "weight": float}), counter,
+                               "clusters")  # fmt: skip
+    rows = con.execute(f"SELECT unique_id, resident_id, bridged FROM {assigned}").fetchall()
     return {u: r for u, r, _ in rows}, {u for u, _, b in rows if b}, counter
 
 
