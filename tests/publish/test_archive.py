@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kernel import idno
+from kernel.audit import audit_root
 from pipelines.cli import app
 from pipelines.publish import archive as archive_module
 from pipelines.publish import publish
@@ -22,7 +23,6 @@ from pipelines.publish.archive import (
     show_archive,
 )
 from pipelines.publish.archive_lookup import standard_id_no
-from pipelines.publish.audit import audit_root
 from tests.publish.scenario import ID_A, ID_B_TYPO, ID_C, D, build_city
 from tests.publish.tiny_lake import mention, valid_id, write_crosswalk, write_std
 

@@ -1,5 +1,8 @@
 """The ten example queries of README "## For analysts", run against analytics.duckdb of the
 hand-built city of analyst_city.py, each with the answer worked out from that city's docstring.
+
+Analytics is keyed by pseudonymous person keys; the test holds the key, so it reads each key
+back as the resident it stands for (R5 …) to compare with the worked answers.
 """
 
 from __future__ import annotations
@@ -11,16 +14,23 @@ import duckdb
 import pytest
 
 from pipelines.publish import publish
+from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from tests.publish.readme_queries import analyst_queries, setup_statements
 from tests.warehouse.analyst_city import build_analyst_city
 
 QUERIES = analyst_queries()
 
 
+RESIDENT_OF: dict[str, str] = {}  # person_key → resident_id, filled by the fixture
+
+
 @pytest.fixture(scope="module")
 def analytics(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     data = tmp_path_factory.mktemp("analyst-city")
     publish(data, build_analyst_city(data))
+    with duckdb.connect(str(data / "warehouse.duckdb"), read_only=True) as wh:
+        residents = [r for (r,) in wh.execute("SELECT resident_id FROM mpi.resident").fetchall()]
+    RESIDENT_OF.update({pseudonymise(pseudonym_key(), r): r for r in residents})
     con = duckdb.connect(str(data / "analytics.duckdb"), read_only=True)
     for statement in setup_statements():
         con.execute(statement)
@@ -29,7 +39,8 @@ def analytics(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckD
 
 
 def answer(con: duckdb.DuckDBPyConnection, number: int) -> list[tuple]:
-    return con.execute(QUERIES[number][1]).fetchall()
+    rows = con.execute(QUERIES[number][1]).fetchall()
+    return [tuple(RESIDENT_OF.get(v, v) if isinstance(v, str) else v for v in r) for r in rows]
 
 
 def test_the_readme_has_ten_questions_and_sets_the_city_time_zone() -> None:

@@ -11,6 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
+
 
 @pytest.fixture
 def warehouse(published_clinic: Path) -> Path:
@@ -113,6 +115,6 @@ def test_analytics_summary_has_the_birth_year_only(warehouse: Path) -> None:
     assert query(
         warehouse,
         "SELECT birth_year, is_elderly, has_hypertension FROM archive.summary "
-        "WHERE resident_id = 'A'",
+        f"WHERE person_key = '{pseudonymise(pseudonym_key(), 'A')}'",
         "analytics.duckdb",
     ) == [(1961, True, True)]

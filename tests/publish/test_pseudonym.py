@@ -12,7 +12,7 @@ import pytest
 from pipelines.publish import PseudonymKeyError
 from pipelines.publish.pseudonym import KEY_ENV, KEY_FILE_ENV, pseudonym_key, pseudonymise, register
 
-KEY = "a-test-key-of-sufficient-length"
+KEY = "a-test-key-of-sufficient-length-32+"
 
 
 def test_the_key_comes_from_the_environment() -> None:
@@ -30,7 +30,7 @@ def test_the_key_comes_from_a_file(tmp_path: Path) -> None:
     [
         ({}, f"{KEY_ENV}.*{KEY_FILE_ENV}"),
         ({KEY_ENV: ""}, "no pseudonymisation key"),
-        ({KEY_ENV: "short"}, "shorter than 16 bytes"),
+        ({KEY_ENV: "short"}, "shorter than 32 bytes"),
         ({KEY_FILE_ENV: "/nonexistent/key"}, "not a readable file"),
     ],
 )
