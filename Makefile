@@ -21,7 +21,8 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml
 
 env: $(VENV)/.synced
 
-# Debian packages some tests need (headless Chromium renders the HTML reports).
+# Debian packages the tests need: headless Chromium (the HTML reports), PostgreSQL and MariaDB
+# (the hospital front-end connectors are tested against real servers).
 system-deps:
 	bash scripts/install-system-deps.sh
 
@@ -30,10 +31,14 @@ demo: env
 
 test: env system-deps
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 lint: env
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 bench: env
 	$(VENV)/bin/python -m bench

@@ -53,7 +53,9 @@ def processed_city(residents: int = 100_000, days: int = 30, seed: int = 7) -> t
     with _exclusive(data.parent / "data-lock"):
         if done.exists():
             return sources, data
-        os.environ.setdefault("HEALTHARCHIVE_PSEUDONYM_KEY", "bench-only-key-not-a-secret")
+        os.environ.setdefault(
+            "HEALTHARCHIVE_PSEUDONYM_KEY", "bench-only-key-not-a-secret-0123456789"
+        )
         logging.getLogger("healtharchive").info("running %d nights of the bench city", days)
         for night in days_between(START, last_day(days)):
             run_date(sources, data, night)

@@ -192,7 +192,7 @@ def render(pub: dict, calls: list, commands: list, exports: list, command: str) 
 
 def main(argv: list[str]) -> int:
     _, city_data = processed_city(RESIDENTS, DAYS)
-    os.environ.setdefault("HEALTHARCHIVE_PSEUDONYM_KEY", "bench-only-key-not-a-secret")
+    os.environ.setdefault("HEALTHARCHIVE_PSEUDONYM_KEY", "bench-only-key-not-a-secret-0123456789")
     with tempfile.TemporaryDirectory(prefix="bench-publish-") as tmp:
         data = scratch_data(city_data, Path(tmp))
         print("publishing …", flush=True)

@@ -34,10 +34,10 @@ def _stage_task(name: str):
         from datetime import date
         from pathlib import Path
 
-        from pipelines.run import STAGES as stages
+        from pipelines.run import run_stage
 
         sources, data, day = _paths_and_day()
-        dict(stages)[name](Path(sources), Path(data), date.fromisoformat(day))
+        run_stage(name, Path(sources), Path(data), date.fromisoformat(day))
         return day
 
     return run_stage

@@ -1,8 +1,8 @@
 """Writes that land whole or not at all.
 
 Every file and folder is built under a temporary sibling and renamed into place, so a crash
-leaves the previous version readable and a rerun replaces instead of adding. Files are created
-owner-only where the umask allows (health data is personal data).
+leaves the previous version readable and a rerun replaces instead of adding. Whatever lands is
+owner-only (files 0600, folders 0700) whatever the umask: health data is personal data.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # pyarrow is imported by the writer only: readers of files start faster
     import pyarrow as pa
 
+PRIVATE_FILE, PRIVATE_DIR = 0o600, 0o700
+
 
 def tmp_sibling(path: Path) -> Path:
     """A fresh hidden name beside ``path`` (same folder: the rename stays on one file system)."""
@@ -31,6 +33,8 @@ def atomic_path(path: Path) -> Iterator[Path]:
     tmp = tmp_sibling(path)
     try:
         yield tmp
+        if tmp.exists():
+            tmp.chmod(PRIVATE_DIR if tmp.is_dir() else PRIVATE_FILE)
         os.replace(tmp, path)
     finally:
         if tmp.is_dir():
@@ -58,6 +62,10 @@ def write_text(path: Path, text: str) -> Path:
 def replace_dir(final: Path, build: Path) -> None:
     """Swap a fully built folder ``build`` into place at ``final``, replacing what was there."""
     final.parent.mkdir(parents=True, exist_ok=True)
+    for folder, _, files in os.walk(build):
+        os.chmod(folder, PRIVATE_DIR)
+        for name in files:
+            os.chmod(os.path.join(folder, name), PRIVATE_FILE)
     old = tmp_sibling(final)
     if final.exists():
         os.replace(final, old)

@@ -1,4 +1,5 @@
-"""The access audit: who looked at or exported whose identified archive, when, and how found.
+"""The access audit: who read identified data — an archive shown or exported, a review page
+written, reviewers' decisions applied, a pseudonym re-identified — when, and how it was found.
 
 ``warehouse.duckdb`` is rebuilt every night, so the audit cannot live there. It is an
 append-only store of its own under the data directory::
@@ -25,13 +26,14 @@ from pathlib import Path
 from kernel.city import city
 from kernel.layout import Layout
 
-READ_ONLY = 0o440
+READ_ONLY = 0o400  # owner-only, and never rewritten
 
 # The columns of one audit line, as DuckDB reads them (warehouse/audit/access.sql).
 ACCESS_COLUMNS = {
     "access_id": "VARCHAR", "accessed_at": "TIMESTAMPTZ", "accessed_by": "VARCHAR",
     "action": "VARCHAR", "found_by": "VARCHAR", "requested_resident_id": "VARCHAR",
     "resident_id": "VARCHAR", "outcome": "VARCHAR", "format": "VARCHAR", "data_as_of": "DATE",
+    "reason": "VARCHAR",
 }  # fmt: skip
 
 
@@ -39,12 +41,13 @@ ACCESS_COLUMNS = {
 class Access:
     """One archive reached (or looked for) by one access; ``resident_id`` None when not found."""
 
-    action: str  # show | export
-    found_by: str  # resident_id | redirect | id_no | id_no_mention | export
+    action: str  # show | export | review_page | review_apply | reidentify
+    found_by: str  # resident_id | redirect | id_no | id_no_mention | export | queue | person_key
     resident_id: str | None
     outcome: str  # found | not_found | ambiguous
     format: str
     requested_resident_id: str | None = None
+    reason: str | None = None  # why, where the command asks (re-identification)
 
 
 def audit_root(data: Path) -> Path:

@@ -54,6 +54,20 @@ class City(BaseSettings):
     stop_birth_min_count: int = Field(
         50, ge=1, description="a birth date this frequent (and 20× the average) is a default"
     )
+    frontend_connect_timeout_s: float = Field(
+        10,
+        gt=0,
+        description="seconds a hospital front-end database may take to answer a connection",
+    )
+    frontend_statement_timeout_s: float = Field(
+        120, gt=0, description="seconds one front-end query may run before its table is given up"
+    )
+    frontend_lookback_hours: float = Field(
+        24,
+        ge=0,
+        description="front-end rows stamped up to this long before last night's high-water mark "
+        "and not extracted yet (late arrivals) are extracted tonight",
+    )
 
     @field_validator("timezone")
     @classmethod

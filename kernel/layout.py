@@ -8,6 +8,7 @@ paths under it.
     lake/quarantine/<source>/<dataset>/date=<D>/<org>.parquet rejected rows + reason
     lake/std/<table>/date=<D>/part.parquet                    standardised tables
     lake/load_log/date=<D>/load_log.parquet                   ops.load_log: one row per delivery
+    lake/frontend_marks/date=<D>/marks.json, recent.parquet   front-end high-water marks after D
     mpi/date=<D>/<table>.parquet                              the master person index after D
     mpi/decisions/                                            reviewers' decisions
     quality/date=<D>/...                                      quality results, held deliveries
@@ -22,6 +23,7 @@ The tables that pass between stages are named ``<schema>.<table>`` as in their c
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -35,6 +37,7 @@ NIGHTLY: dict[str, str] = {
     "mpi.link_audit": "mpi/date={day}/link_audit.parquet",
     "mpi.resident_redirect": "mpi/date={day}/resident_redirect.parquet",
     "mpi.resident": "mpi/date={day}/resident.parquet",
+    "mpi.mother_child": "mpi/date={day}/mother_child.parquet",
     # written in two parts: by validate (per delivery) and by check (after linkage)
     "quality.result": "quality/date={day}/result/{part}.parquet",
     "quality.held_deliveries": "quality/date={day}/held_deliveries.parquet",
@@ -65,6 +68,13 @@ class Layout:
     def __post_init__(self) -> None:
         object.__setattr__(self, "root", Path(self.root))
 
+    def make_private(self) -> None:
+        """Create the data directory owner-only (0700): nobody else may list or read what the
+        platform keeps, whatever the modes of the files inside."""
+        self.root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if self.root.stat().st_uid == os.getuid():
+            self.root.chmod(0o700)
+
     # -- the lake -----------------------------------------------------------------------------
     @property
     def lake(self) -> Path:
@@ -83,6 +93,22 @@ class Layout:
 
     def quarantine_dir(self, source: str, dataset: str, day: date) -> Path:
         return self.lake / "quarantine" / source / dataset / _night(day)
+
+    def frontend_marks(self, day: date) -> Path:
+        """High-water marks after night ``day``: the greatest change time extracted so far from
+        each hospital front-end table (extract's own state, not a stage table)."""
+        return self.lake / "frontend_marks" / _night(day) / "marks.json"
+
+    def frontend_recent(self, day: date) -> Path:
+        """Beside the marks: the rows of each front-end table extracted within the look-back of
+        its mark (row key, change time), so that the next night takes none of them again."""
+        return self.lake / "frontend_marks" / _night(day) / "recent.parquet"
+
+    def frontend_marks_before(self, day: date) -> Path | None:
+        """The newest high-water marks written by a night before ``day``, or None."""
+        found = (self.lake / "frontend_marks").glob("date=*/marks.json")
+        earlier = sorted((p for p in found if partition_date(p) < day), key=partition_date)
+        return earlier[-1] if earlier else None
 
     def extract_build_dir(self, day: date, token: str) -> Path:
         """Scratch folder where one extract of night ``day`` is assembled, then swapped in."""
@@ -150,6 +176,11 @@ class Layout:
     def access_audit_dir(self) -> Path:
         """Append-only log of every read of identified data."""
         return self.root / "audit" / "access"
+
+    @property
+    def run_lock(self) -> Path:
+        """Held by the run writing this data directory (``kernel.runlock``)."""
+        return self.root / ".run.lock"
 
     @property
     def secrets_dir(self) -> Path:

@@ -49,8 +49,9 @@ def review_dir(data: Path) -> Path:
     return Layout(data).reports("review")
 
 
-def build_review_page(data: Path) -> Path:
-    """Write the review page of the newest night's queue; returns its path."""
+def build_review_page(data: Path, accessed_by: str = "unknown") -> Path:
+    """Write the review page of the newest night's queue; returns its path. The page shows
+    identities, so every resident on it is written to the access audit first."""
     from kernel.reporting import render, write_html
 
     data = Path(data)
@@ -58,6 +59,7 @@ def build_review_page(data: Path) -> Path:
     queue_path = index.night_path(data, day, index.QUEUE)
     queue = pd.read_parquet(queue_path) if queue_path.exists() else pd.DataFrame()
     shown = queue.head(MAX_PAIRS_ON_PAGE)
+    _audit(data, "review_page", shown, accessed_by, day)
     people = _identities(data, day, shown)
     html = render(
         "review.html.j2", TEMPLATES, title="Linkage review queue · 主索引人工审核",
@@ -145,7 +147,7 @@ class ApplySummary:
         return str(self)
 
 
-def apply_decisions(data: Path, decisions_csv: Path) -> ApplySummary:
+def apply_decisions(data: Path, decisions_csv: Path, applied_by: str = "unknown") -> ApplySummary:
     """Validate a reviewers' decisions CSV and store it for every later run.
 
     Raises ``matching.decisions.DecisionError`` (listing each bad line) and stores nothing
@@ -154,8 +156,16 @@ def apply_decisions(data: Path, decisions_csv: Path) -> ApplySummary:
     """
     data = Path(data)
     crosswalk = newest_crosswalk(data)
-    known = set(pd.read_parquet(crosswalk, columns=["mention_id"])["mention_id"])
-    frame = decisions.validate(decisions.read_csv(decisions_csv), decisions_csv, known)
+    links = pd.read_parquet(crosswalk, columns=["mention_id", "resident_id"])
+    frame = decisions.validate(
+        decisions.read_csv(decisions_csv), decisions_csv, set(links["mention_id"])
+    )
+    where = links.set_index("mention_id")["resident_id"]
+    decided = frame.assign(
+        resident_id_l=frame["mention_id_l"].map(where),
+        resident_id_r=frame["mention_id_r"].map(where),
+    )
+    _audit(data, "review_apply", decided, applied_by, partition_date(crosswalk))
     stored = decisions.store(data, frame)
     queue_path = index.night_path(data, partition_date(crosswalk), index.QUEUE)
     queued = (
@@ -170,3 +180,16 @@ def apply_decisions(data: Path, decisions_csv: Path) -> ApplySummary:
         in_queue=int(frame["pair_id"].isin(queued).sum()),
         already_applied=stored.already_applied,
     )  # fmt: skip
+
+
+def _audit(data: Path, action: str, pairs: pd.DataFrame, who: str, day: date) -> None:
+    """One access-audit line per resident a review page shows or a decision touches."""
+    from kernel.audit import Access, record_access
+
+    residents = sorted(
+        {r for col in ("resident_id_l", "resident_id_r") for r in pairs.get(col, []) if r}
+    )
+    accesses = [Access(action, "queue", r, "found", "html" if action == "review_page" else "csv")
+                for r in residents]  # fmt: skip
+    if accesses:
+        record_access(data, accesses, who, day)

@@ -34,6 +34,7 @@ console = Console(stderr=True)
 DataOpt = Annotated[
     Path, typer.Option("--data", help="Data directory (lake, MPI, warehouses, reports).")
 ]
+UserOpt = Annotated[str, typer.Option("--user", envvar="USER", help="Who (access audit).")]
 SourcesOpt = Annotated[
     Path, typer.Option("--sources", help="Sources root laid out per spec/SOURCES.md.")
 ]
@@ -110,13 +111,38 @@ def run(
     if last < first:
         raise typer.BadParameter(f"{last} is before --date {first}", param_hint="--through")
     _require_dir(sources, "--sources")
-    _run_range(sources, data, first, last)
+    nights = _run_range(sources, data, first, last)
+    _exit_for(nights)
 
 
-def _run_range(sources: Path, data: Path, first: date, last: date) -> None:
+def _exit_for(nights: list) -> None:
+    """Exit 3 when the nights completed but some deliveries did not go in whole (README)."""
+    from pipelines.run import exit_status
+
+    status = exit_status(nights)
+    for night in nights:
+        if night.delivery_problems:
+            shown = ", ".join(f"{what} {n:,}" for what, n in night.delivery_problems.items())
+            console.print(f"[yellow]{night.day}: {shown}[/yellow] (load log, quality report)")
+    if status:
+        raise typer.Exit(status)
+
+
+@app.command()
+def check(sources: SourcesOpt, data: DataOpt = Path("data")) -> None:
+    """Check the configuration without running anything: the pseudonymisation key, the sources
+    and data roots, and that every configured hospital database answers."""
+    from pipelines.preflight import check_configuration
+
+    found = check_configuration(sources, data, strict_frontends=True)
+    console.print(f"configuration ok ({len(found.warnings)} warnings)")
+
+
+def _run_range(sources: Path, data: Path, first: date, last: date) -> list:
     from pipelines.run import STAGES, days_between, run_date
 
     nights = list(days_between(first, last))
+    results = []
     stage_index = {name: i for i, (name, _) in enumerate(STAGES)}
     with _progress() as bar:
         night_task = bar.add_task("nights", total=len(nights))
@@ -127,9 +153,11 @@ def _run_range(sources: Path, data: Path, first: date, last: date) -> None:
                 bar.update(stage_task, description=f"{night} {name}", completed=stage_index[name])
 
             result = run_date(sources, data, night, on_stage=on_stage)
+            results.append(result)
             bar.update(stage_task, completed=len(STAGES))
             bar.advance(night_task)
             logging.getLogger("healtharchive").info("night %s done in %s s", night, result.seconds)
+    return results
 
 
 @app.command()
@@ -235,19 +263,34 @@ def report_metrics(
 def review_apply(
     data: DataOpt = Path("data"),
     decisions: Annotated[Path, typer.Option("--decisions", help="Reviewers' decisions CSV.")] = ...,
+    user: UserOpt = "unknown",
 ) -> None:
     """Record reviewers' decisions; the next run replays them and they win over the model."""
     from matching.review import apply_decisions
 
-    console.print(apply_decisions(data, decisions))
+    console.print(apply_decisions(data, decisions, applied_by=user))
 
 
 @review_app.command("page")
-def review_page(data: DataOpt = Path("data")) -> None:
-    """Write the HTML page reviewers use to decide the queued pairs."""
+def review_page(data: DataOpt = Path("data"), user: UserOpt = "unknown") -> None:
+    """Write the HTML page reviewers use to decide the queued pairs (access-audited)."""
     from matching.review import build_review_page
 
-    console.print(f"review page: {build_review_page(data)}")
+    console.print(f"review page: {build_review_page(data, accessed_by=user)}")
+
+
+@app.command()
+def reidentify(
+    person_key: Annotated[str, typer.Option("--person-key", help="A person_key of analytics.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept in the access audit).")],
+    data: DataOpt = Path("data"),
+    user: UserOpt = "unknown",
+) -> None:
+    """Authorised staff only: the resident_id behind an analytics person_key (needs the
+    pseudonymisation key; every use is written to the access audit)."""
+    from pipelines.publish.reidentify import reidentify as find
+
+    typer.echo(find(data, person_key, reason, accessed_by=user))
 
 
 def _parse_month(text: str) -> str:
@@ -286,11 +329,26 @@ def _require_dir(path: Path, option: str) -> None:
         raise typer.BadParameter(f"{path} is not a folder", param_hint=option)
 
 
-OUR_PACKAGES = ("pipelines.", "matching.", "quality.", "schemas.")
+OUR_PACKAGES = ("pipelines.", "matching.", "quality.", "schemas.", "kernel.")
+
+
+def _status_of(exc: Exception) -> int:
+    from kernel.runlock import RunLocked
+    from pipelines.preflight import ConfigurationError
+    from pipelines.publish.errors import PseudonymKeyError
+    from pipelines.run import EXIT_CONFIGURATION, EXIT_FAILED, EXIT_LOCKED
+
+    if isinstance(exc, RunLocked):
+        return EXIT_LOCKED
+    if isinstance(exc, ConfigurationError | PseudonymKeyError):
+        return EXIT_CONFIGURATION
+    return EXIT_FAILED
 
 
 def main() -> None:
-    """Console entry point: errors our own code raises on purpose print as one clear line."""
+    """Console entry point: errors our own code raises on purpose print as one clear line, with
+    the exit status the README documents. Everything written is owner-only (umask 077)."""
+    os.umask(0o077)
     try:
         app()
     except Exception as exc:
@@ -298,4 +356,4 @@ def main() -> None:
         if not (ours or isinstance(exc, FileNotFoundError)) or "-v" in sys.argv:
             raise  # a bug (or --verbose): keep the traceback
         console.print(f"[bold red]error:[/bold red] {exc}")
-        raise SystemExit(1) from None
+        raise SystemExit(_status_of(exc)) from None

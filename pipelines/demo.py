@@ -87,7 +87,7 @@ def build_reports(data: Path, last: date) -> list[Path]:
     return [
         build_quality_report(data, month),
         build_metrics_report(data, month),
-        build_review_page(data),
+        build_review_page(data, accessed_by="demo"),
     ]
 
 

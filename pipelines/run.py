@@ -1,12 +1,23 @@
 """The nightly run: one logical date through every stage, in order.
 
 Each stage is a plain function over paths and a date; the CLI (``healtharchive run``) and the
-Airflow DAG (``dags/nightly_archive.py``) are two thin callers of the same ``STAGES``. Heavy
-libraries (Great Expectations, Splink) are imported inside the stage that needs them.
+Airflow DAG (``dags/nightly_archive.py``) are two thin callers of the same ``STAGES``, through
+``run_stage``, which holds the data directory's run lock (one run at a time). The first stage
+checks the configuration, so a night that cannot finish writes nothing. Heavy libraries (Great
+Expectations, Splink) are imported inside the stage that needs them.
+
+Exit statuses (``exit_status``), for cron and schedulers:
+
+- ``0``: every stage ran and every delivery was accepted;
+- ``3``: the night completed and published, but deliveries were quarantined, held or stopped
+  (read the load log and the quality report);
+- ``1``: the night failed (a stage raised); ``75``: another run holds the data directory (try
+  again later); ``78``: the configuration is wrong (nothing was written).
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -15,6 +26,19 @@ from pathlib import Path
 from typing import Any
 
 from kernel.city import city
+from kernel.layout import Layout
+from kernel.runlock import exclusive
+
+EXIT_OK, EXIT_FAILED, EXIT_DELIVERY_PROBLEMS = 0, 1, 3
+EXIT_LOCKED, EXIT_CONFIGURATION = 75, 78  # sysexits EX_TEMPFAIL, EX_CONFIG
+# extract statuses that mean a delivery was not (wholly) loaded
+STOPPED_STATUSES = ("incomplete", "drift", "duplicate")
+
+
+def stage_preflight(sources: Path, data: Path, day: date) -> Any:
+    from pipelines.preflight import check_configuration
+
+    return check_configuration(sources, data)
 
 
 def stage_reference(sources: Path, data: Path, day: date) -> Any:
@@ -63,6 +87,7 @@ def stage_publish(sources: Path, data: Path, day: date) -> Any:
 
 # The order of a night. Names are what logs, the CLI and the DAG's task ids show.
 STAGES: tuple[tuple[str, Callable[[Path, Path, date], Any]], ...] = (
+    ("preflight", stage_preflight),
     ("reference", stage_reference),
     ("extract", stage_extract),
     ("validate", stage_validate),
@@ -79,6 +104,30 @@ class NightResult:
     seconds: dict[str, float] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def delivery_problems(self) -> dict[str, int]:
+        """What did not go in whole tonight: quarantined rows, stopped and held deliveries."""
+        extract, validate = self.results.get("extract"), self.results.get("validate")
+        problems = {
+            "rows quarantined": getattr(extract, "rows_quarantined", 0),
+            "deliveries stopped": sum(
+                getattr(extract, "by_status", {}).get(s, 0) for s in STOPPED_STATUSES
+            ),
+            "deliveries held": getattr(validate, "held", 0),
+        }
+        return {what: n for what, n in problems.items() if n}
+
+
+def run_stage(name: str, sources: Path, data: Path, day: date) -> Any:
+    """One stage of night ``day`` under the data directory's run lock (what the DAG calls).
+    The preflight runs without it: it writes nothing, not even the lock file."""
+    sources, data = Path(sources).resolve(), Path(data).resolve()  # stages may change directory
+    if name == "preflight":
+        return stage_preflight(sources, data, day)
+    _private(data)
+    with exclusive(Layout(data).run_lock):
+        return dict(STAGES)[name](sources, data, day)
+
 
 def run_date(
     sources: Path,
@@ -88,14 +137,32 @@ def run_date(
 ) -> NightResult:
     """Run every stage for one logical date; ``on_stage(name)`` is called before each stage."""
     night = NightResult(day)
-    sources, data = Path(sources).resolve(), Path(data).resolve()  # stages may change directory
-    for name, stage in STAGES:
+    sources, data = Path(sources).resolve(), Path(data).resolve()
+
+    def run(name: str) -> None:
         if on_stage:
             on_stage(name)
         started = time.perf_counter()
-        night.results[name] = stage(sources, data, day)
+        night.results[name] = run_stage(name, sources, data, day)
         night.seconds[name] = round(time.perf_counter() - started, 2)
+
+    run("preflight")  # before the lock: a run that cannot start writes nothing at all
+    _private(data)
+    with exclusive(Layout(data).run_lock):
+        for name, _ in STAGES[1:]:
+            run(name)
     return night
+
+
+def _private(data: Path) -> None:
+    """Everything this process writes is owner-only, in an owner-only data directory."""
+    os.umask(0o077)
+    Layout(data).make_private()
+
+
+def exit_status(nights: list[NightResult]) -> int:
+    """0 when every delivery of every night went in whole, else EXIT_DELIVERY_PROBLEMS."""
+    return EXIT_DELIVERY_PROBLEMS if any(n.delivery_problems for n in nights) else EXIT_OK
 
 
 def days_between(first: date, last: date) -> Iterator[date]:

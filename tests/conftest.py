@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="healtharchive-airflow-"))
-os.environ.setdefault("HEALTHARCHIVE_PSEUDONYM_KEY", "test-only-key-not-a-secret")
+os.environ.setdefault("HEALTHARCHIVE_PSEUDONYM_KEY", "test-only-key-not-a-secret-0123456789")
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,10 @@ these wins (see docs/sources.md):
    a password;
 3. ``<sources>/hospital/<org_code>/frontend.sqlite``, opened read-only.
 
+In the file an entry may also be a mapping, ``{url: …, connect_timeout_s: …,
+statement_timeout_s: …}``, to give one hospital its own limits instead of the city's
+(``kernel.city``: ``frontend_connect_timeout_s``, ``frontend_statement_timeout_s``).
+
 Credentials never appear in code, logs, the load log or lineage: lineage names a configured
 front end as ``frontend:<org_code>`` and messages show URLs with the password hidden.
 """
@@ -20,13 +24,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlalchemy as sa
 import yaml
 
 from pipelines.extract.errors import ExtractError
+from pipelines.extract.session import Limits
 
 URL_ENV_PREFIX = "HEALTHARCHIVE_FRONTEND_URL_"
 URLS_FILE_ENV = "HEALTHARCHIVE_FRONTENDS_FILE"
@@ -42,6 +48,7 @@ class Frontend:
     label: str  # what lineage (source_file) calls it, without credentials
     problem: str = ""  # why it cannot be used (an unset ${NAME}), else empty
     path: Path | None = None  # the spec's SQLite file, when not configured otherwise
+    limits: Limits = field(default_factory=Limits.from_city)
 
     @property
     def shown(self) -> str:
@@ -55,13 +62,25 @@ def env_name(org_code: str) -> str:
     return URL_ENV_PREFIX + re.sub(r"[^A-Z0-9]", "_", org_code.upper())
 
 
-def sqlite_url(path: object) -> str:
-    """A read-only SQLAlchemy URL for a SQLite file: extraction must never write to a source."""
-    return f"sqlite:///file:{path}?mode=ro&uri=true"
+def sqlite_uri(path: Path) -> str:
+    """A read-only SQLite URI for a file: extraction must never write to a source. The path is
+    percent-encoded, so that a folder named with ``#``, ``?`` or ``&`` (an org code) cannot cut
+    the URI short or add options such as ``mode=rwc``."""
+    return f"file:{quote(str(path))}?mode=ro"
+
+
+def sqlite_url(path: Path) -> str:
+    """The same as a SQLAlchemy URL, for display (``Session`` opens the URI itself)."""
+    return f"sqlite:///{sqlite_uri(path)}&uri=true"
 
 
 def configured_urls(environ: Mapping[str, str]) -> dict[str, str]:
     """org_code → URL from the file named by HEALTHARCHIVE_FRONTENDS_FILE (empty if unset)."""
+    return {org: entry["url"] for org, entry in _configured(environ).items()}
+
+
+def _configured(environ: Mapping[str, str]) -> dict[str, dict]:
+    """org_code → {url, and any limits of its own} from the front-ends file."""
     name = environ.get(URLS_FILE_ENV)
     if not name:
         return {}
@@ -70,9 +89,30 @@ def configured_urls(environ: Mapping[str, str]) -> dict[str, str]:
         body = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise ExtractError(f"{URLS_FILE_ENV}={path}: cannot read ({type(exc).__name__})") from exc
-    if not isinstance(body, dict) or not all(isinstance(v, str) for v in body.values()):
+    if not isinstance(body, dict):
         raise ExtractError(f"{URLS_FILE_ENV}={path}: expected a mapping of org_code to URL")
-    return {str(k): v for k, v in body.items()}
+    entries = {}
+    for org, value in body.items():
+        entry = {"url": value} if isinstance(value, str) else value
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            raise ExtractError(f"{URLS_FILE_ENV}={path}: expected a mapping of org_code to URL")
+        unknown = set(entry) - {"url", *_LIMIT_KEYS}
+        if unknown:
+            raise ExtractError(f"{URLS_FILE_ENV}={path}: {org}: unknown keys {sorted(unknown)}")
+        for key in set(entry) & set(_LIMIT_KEYS):
+            if not isinstance(entry[key], int | float) or entry[key] <= 0:
+                raise ExtractError(f"{URLS_FILE_ENV}={path}: {org}: {key} is not seconds > 0")
+        entries[str(org)] = entry
+    return entries
+
+
+_LIMIT_KEYS = {"connect_timeout_s": "connect_s", "statement_timeout_s": "statement_s"}
+
+
+def _limits(entry: dict) -> Limits:
+    """The city's limits, with what the front-ends file sets for this hospital."""
+    given = {_LIMIT_KEYS[k]: float(v) for k, v in entry.items() if k in _LIMIT_KEYS}
+    return replace(Limits.from_city(), **given)
 
 
 def _expand(url: str, environ: Mapping[str, str]) -> tuple[str, str]:
@@ -88,17 +128,19 @@ def frontends(
 ) -> list[Frontend]:
     """The front end of every hospital expected (``orgs``), found on disk or configured."""
     environ = os.environ if environ is None else environ
-    configured = configured_urls(environ)
+    configured = _configured(environ)
     from_env = {
         k[len(URL_ENV_PREFIX) :]: v for k, v in environ.items() if k.startswith(URL_ENV_PREFIX)
     }
     on_disk = {p.parent.name for p in (sources / "hospital").glob("*/frontend.sqlite")}
     found = []
     for org in sorted(set(orgs) | on_disk | set(configured)):
-        url = from_env.get(env_name(org)[len(URL_ENV_PREFIX) :]) or configured.get(org)
+        entry = configured.get(org, {})
+        url = from_env.get(env_name(org)[len(URL_ENV_PREFIX) :]) or entry.get("url")
         if url:
             expanded, problem = _expand(url, environ)
-            found.append(Frontend(org, expanded, f"frontend:{org}", problem))
+            limits = _limits(entry)
+            found.append(Frontend(org, expanded, f"frontend:{org}", problem, limits=limits))
         else:
             db = sources / "hospital" / org / "frontend.sqlite"
             found.append(Frontend(org, sqlite_url(db), f"hospital/{org}/frontend.sqlite", path=db))

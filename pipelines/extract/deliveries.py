@@ -10,6 +10,7 @@ run already loaded are not parsed again (``ledger``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Iterator
@@ -25,15 +26,16 @@ from pipelines.extract.connectors import frontends
 from pipelines.extract.errors import DeliveryStopped, ReferenceDataError
 from pipelines.extract.files import (
     check_manifest,
+    linked_outside,
     manifest_entry,
     read_delivered,
     read_manifest,
     sha256_of,
-    undecodable_lines,
 )
 from pipelines.extract.frontend import read_frontend
 from pipelines.extract.ledger import KEEPABLE, Ledger, kept_files
-from pipelines.extract.outcomes import Delivery, Outcome, Received, missing, stopped
+from pipelines.extract.marks import Increment, State, increment
+from pipelines.extract.outcomes import Delivery, Outcome, Received, fault, missing, stopped
 from pipelines.extract.reference import read_reference_csv
 from schemas.contracts import Contract, contract, source_contracts
 
@@ -61,34 +63,93 @@ def contracts_of(kinds: set[str]) -> list[Contract]:
     return [c for c in source_contracts().values() if c.delivery.get("kind") in kinds]
 
 
-def hospital_items(sources: Path, day: date, orgs: set[str]) -> Iterator[Item]:
+def hospital_items(sources: Path, day: date, orgs: set[str], state: State) -> Iterator[Item]:
+    """Every front-end table of every hospital, from where last night's marks left off."""
     tables = contracts_of({"frontend_table"})
     for frontend in frontends(sources, orgs):
-        yield from read_frontend(frontend, tables, day)
+        if linked_outside(sources / "hospital" / frontend.org_code / "frontend.sqlite", sources):
+            yield from _refused(frontend.label, frontend.org_code, tables, day)
+            continue
+
+        def plan(spec: Contract, org: str = frontend.org_code) -> Increment:
+            return increment(spec, org, day, state)
+
+        items = _guarded_tables(read_frontend(frontend, tables, day, plan), frontend.label,
+                                frontend.org_code, tables, day)  # fmt: skip
+        yield from (_unlisted(item, orgs, "hospital") if orgs else item for item in items)
+
+
+def _guarded_tables(
+    items: Iterator[Item], label: str, org: str, tables: list[Contract], day: date
+) -> Iterator[Item]:
+    """A fault of extract's own while reading one front end costs that hospital's remaining
+    tables tonight (``outcomes.fault``), not the night."""
+    done = 0
+    try:
+        for item in items:
+            done += 1
+            yield item
+    except Exception as exc:
+        for c in tables[done:]:
+            yield fault(Delivery(c, org, f"{label}#{c.delivery['table']}", day), exc)
+
+
+def _refused(label: str, org: str, tables: list[Contract], day: date) -> Iterator[Outcome]:
+    for c in tables:
+        d = Delivery(c, org, f"{label}#{c.delivery['table']}", day)
+        yield stopped(d, "incomplete", f"{d.source_file}: {LINKED_OUTSIDE}")
+
+
+LINKED_OUTSIDE = "is a link to a file outside the sources root: not read"
 
 
 def file_items(
     sources: Path, data: Path, day: date, orgs_by_system: dict[str, set[str]], ledger: Ledger
 ) -> Iterator[Item]:
+    known = any(orgs_by_system.values())  # without a reference list, every org is unlisted
     for c in contracts_of({"csv", "jsonl"}):
         template = c.delivery["path"]
-        found = _discovered_orgs(sources, template, day)
-        for org in sorted(orgs_by_system.get(c.source, set()) | found):
+        found = _discovered_orgs(sources, c, day)
+        expected = orgs_by_system.get(c.source, set())
+        for org in sorted(expected | found):
             rel = template.format(date=day.isoformat(), org_code=org)
             manifest = sources / c.delivery["manifest"].format(date=day.isoformat(), org_code=org)
             d = Delivery(c, org, rel, day)
-            yield _file_item(d, sources / rel, manifest, data, ledger)
+            try:
+                item = _file_item(d, sources, manifest, data, ledger)
+            except Exception as exc:  # a fault of extract's own costs this file, not the night
+                item = fault(d, exc)
+            yield _unlisted(item, expected, c.source) if known else item
 
 
-def _discovered_orgs(sources: Path, template: str, day: date) -> set[str]:
-    """Institutions with a file on disk for this template (also those not in the reference)."""
-    head, tail = template.format(date=day.isoformat(), org_code="\0").split("\0")
+def _discovered_orgs(sources: Path, spec: Contract, day: date) -> set[str]:
+    """Institutions with a file on disk for this template, or listed in a manifest (so that a
+    file listed but absent is reported), also those not in the reference."""
+    template, on = spec.delivery["path"], day.isoformat()
+    head, tail = template.format(date=on, org_code="\0").split("\0")
     shape = re.compile(re.escape(head) + "([^/]+)" + re.escape(tail) + "$")
-    paths = sources.glob(template.format(date=day.isoformat(), org_code="*"))
-    return {m[1] for p in paths if (m := shape.match(p.relative_to(sources).as_posix()))}
+    paths = [p.relative_to(sources).as_posix()
+             for p in sources.glob(template.format(date=on, org_code="*"))]  # fmt: skip
+    for manifest in sources.glob(spec.delivery["manifest"].format(date=on, org_code="*")):
+        folder = manifest.parent.relative_to(sources).as_posix()
+        with contextlib.suppress(DeliveryStopped):  # reported with the folder's own files
+            paths += [f"{folder}/{name}" for name in read_manifest(manifest)]
+    return {m[1] for p in paths if (m := shape.match(p))}
 
 
-def _file_item(d: Delivery, path: Path, manifest: Path, data: Path, ledger: Ledger) -> Item:
+def _unlisted(item: Item, expected: set[str], system: str) -> Item:
+    """A delivery from an institution the reference does not list for ``system`` is read all
+    the same, with a note saying so (the reference, or the file's name, needs fixing)."""
+    if isinstance(item, Received) and item.delivery.org_code not in expected:
+        note = f"institution {item.delivery.org_code!r} is not listed for {system} in "
+        item.note = "; ".join(n for n in (item.note, note + "reference/institutions.csv") if n)
+    return item
+
+
+def _file_item(d: Delivery, sources: Path, manifest: Path, data: Path, ledger: Ledger) -> Item:
+    path = sources / d.source_file
+    if linked_outside(path, sources) or linked_outside(manifest, sources):
+        return stopped(d, "incomplete", f"{d.source_file}: {LINKED_OUTSIDE}")
     if not path.exists():
         return _absent(d, path, manifest)
     raw = path.read_bytes()
@@ -130,16 +191,14 @@ def _parsed(
 ) -> Item:
     """Parse the bytes; a manifest problem (``stop`` or a mismatch) quarantines what was read."""
     encoding = d.contract.delivery.get("encoding", "utf-8")
-    name = d.source_file.rsplit("/", 1)[-1]
-    kind = d.contract.delivery["kind"]
-    try:
-        delivered = read_delivered(name, raw, kind, encoding)
-    except DeliveryStopped as unreadable:  # every line still reaches quarantine
-        message = f"{d.source_file}: {unreadable.message}"
-        lines = undecodable_lines(raw, kind, message)
+    delivered = read_delivered(raw, d.contract.delivery["kind"], encoding)
+    if delivered.wrong:  # every line still reaches quarantine, as it really reads
+        message = f"{d.source_file} {delivered.wrong} as contracted: nothing of it is loaded"
         empty = pa.table({LINE: pa.array([], pa.int64())})
-        return stopped(d, unreadable.status, message, Received(d, empty, lines, sha256_of(raw)))
-    received = Received(d, delivered.texts, delivered.bad_lines, delivered.sha256)
+        lines = delivered.bad_lines
+        return stopped(d, "drift", message, Received(d, empty, lines, sha256_of(raw)))
+    received = Received(d, delivered.texts, delivered.bad_lines, delivered.sha256,
+                        note=delivered.note)  # fmt: skip
     try:
         if stop is not None:
             raise stop

@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,19 +20,38 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 from pipelines.extract.conform import LINE, text_values
+from pipelines.extract.decoding import decode
 from pipelines.extract.errors import DeliveryStopped
 from pipelines.extract.outcomes import BAD_LINES_SCHEMA
 
-# The declared encoding, read leniently: a UTF-8 BOM is allowed, GB18030 is a superset of GBK.
-DECODERS = {"utf-8": "utf-8-sig", "gbk": "gb18030"}
+# A CSV field may be long (Python's csv stops at 128 KiB by default and would stop the night);
+# a value longer than the contracts allow is quarantined by ``conform`` instead.
+CSV_FIELD_LIMIT = 2**31 - 1
 
 
 @dataclass(frozen=True)
 class DeliveredFile:
     texts: pa.Table  # text values, delivered column names, plus LINE
-    bad_lines: pa.Table  # LINE, record (the raw line), reason
+    bad_lines: pa.Table  # LINE, record (the line as it reads), reason
     sha256: str
     rows: int  # data rows in the file, parsed or not (what the manifest counts)
+    wrong: str = ""  # the whole file is not in its declared encoding: why
+    note: str = ""
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` is ``root`` or under it (both resolved by the caller)."""
+    return path == root or root in path.parents
+
+
+def linked_outside(path: Path, root: Path) -> bool:
+    """A delivered file that is a symbolic link to somewhere outside the sources root and its
+    own folder: never read (a folder may be a link, e.g. to a mounted share; a file may not
+    lead the pipeline elsewhere)."""
+    if not path.is_symlink():
+        return False
+    target = path.resolve()
+    return not (inside(target, root.resolve()) or inside(target, path.parent.resolve()))
 
 
 def read_manifest(path: Path) -> dict[str, dict]:
@@ -40,9 +60,27 @@ def read_manifest(path: Path) -> dict[str, dict]:
         raise DeliveryStopped("incomplete", f"no {path.name} in {path.parent.name}")
     try:
         body = json.loads(path.read_text(encoding="utf-8-sig"))
-        return {f["name"]: f for f in body["files"]}
+        entries = {f["name"]: f for f in body["files"]}
     except (ValueError, KeyError, TypeError) as exc:
         raise DeliveryStopped("incomplete", f"unreadable {path.name}: {exc}") from exc
+    for name in entries:
+        if not _plain_name(name):
+            raise DeliveryStopped(
+                "incomplete",
+                f"{path.name} lists {name!r}, which is not a file name of this folder: "
+                "the manifest cannot be trusted, nothing it lists is loaded",
+            )
+    return entries
+
+
+def _plain_name(name: object) -> bool:
+    """A file name in the delivery folder: no folder part, no way up, no absolute path."""
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and not any(c in name for c in "/\\\0")
+        and not (len(name) > 1 and name[1] == ":")  # C:foo on Windows
+    )
 
 
 def manifest_entry(manifest: Path, name: str) -> dict:
@@ -73,22 +111,21 @@ def sha256_of(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_delivered(name: str, raw: bytes, kind: str, encoding: str) -> DeliveredFile:
-    """Decode and parse one delivered file's bytes; DeliveryStopped("drift") if not decodable."""
-    try:
-        text = raw.decode(DECODERS.get(encoding, encoding))
-    except UnicodeDecodeError as exc:
-        raise DeliveryStopped("drift", f"{name} is not {encoding} text ({exc.reason})") from exc
-    texts, bad = read_jsonl(text) if kind == "jsonl" else read_csv(text)
-    return DeliveredFile(texts, bad, sha256_of(raw), texts.num_rows + bad.num_rows)
-
-
-def undecodable_lines(raw: bytes, kind: str, reason: str) -> pa.Table:
-    """Every data line of a file that cannot be decoded, for quarantine (bytes shown as �)."""
-    lines = raw.decode("utf-8", "replace").splitlines()
-    first = 1 if kind == "jsonl" else 2  # CSV: line 1 is the header
-    kept = [(n, line) for n, line in enumerate(lines[first - 1 :], start=first) if line.strip()]
-    return _bad([n for n, _ in kept], [line for _, line in kept], [reason] * len(kept))
+def read_delivered(raw: bytes, kind: str, encoding: str) -> DeliveredFile:
+    """Decode (``decoding``) and parse one delivered file's bytes. A file not in its declared
+    encoding as a whole comes back with ``wrong`` set and every line in ``bad_lines``."""
+    decoded = decode(raw, encoding, header=kind != "jsonl")
+    undecodable = _bad([b.line for b in decoded.bad], [b.text for b in decoded.bad],
+                       [b.reason for b in decoded.bad])  # fmt: skip
+    if decoded.wrong:
+        empty = _with_lines(pa.table({}), [])
+        return DeliveredFile(empty, undecodable, sha256_of(raw), undecodable.num_rows,
+                             decoded.wrong, decoded.note)  # fmt: skip
+    texts, bad = read_jsonl(decoded.text) if kind == "jsonl" else read_csv(decoded.text)
+    if undecodable.num_rows:
+        bad = pa.concat_tables([bad, undecodable]).sort_by(LINE)
+    rows = texts.num_rows + bad.num_rows
+    return DeliveredFile(texts, bad, sha256_of(raw), rows, note=decoded.note)
 
 
 def _bad(lines: list[int], records: list[str], reasons: list[str]) -> pa.Table:
@@ -109,7 +146,7 @@ def read_csv(text: str) -> tuple[pa.Table, pa.Table]:
         return _with_lines(pa.table({}), []), _bad([], [], [])
     header = next(csv.reader(io.StringIO(text)))
     names = [c.strip() for c in header]
-    lines = text.splitlines()
+    lines = physical_lines(text)
     if len(set(names)) == len(names) and all(line.strip() for line in lines[1:]):
         table = _arrow_csv(text, names)
         if table is not None and table.num_rows == len(lines) - 1:
@@ -131,20 +168,34 @@ def _arrow_csv(text: str, names: list[str]) -> pa.Table | None:
         return None
 
 
+def physical_lines(text: str) -> list[str]:
+    """Lines split at line feeds only: ``str.splitlines`` also splits at U+2028, U+0085 and
+    other characters a value may hold."""
+    lines = text.split("\n")
+    return lines[:-1] if lines and lines[-1] == "" else lines
+
+
 def _read_csv_slowly(text: str) -> tuple[pa.Table, pa.Table]:
-    reader = csv.reader(io.StringIO(text))
+    limit = csv.field_size_limit(CSV_FIELD_LIMIT)
+    try:
+        return _read_rows(csv.reader(io.StringIO(text)))
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_rows(reader: Iterator[list[str]]) -> tuple[pa.Table, pa.Table]:
     header = [c.strip() for c in next(reader)]
     rows, lines, bad = [], [], ([], [], [])
     for fields in reader:
         if not fields:
             continue
         if len(fields) != len(header):
-            bad[0].append(reader.line_num)
+            bad[0].append(reader.line_num)  # type: ignore[attr-defined]
             bad[1].append(",".join(fields))
             bad[2].append(f"{len(fields)} fields, header has {len(header)}")
             continue
         rows.append(fields)
-        lines.append(reader.line_num)
+        lines.append(reader.line_num)  # type: ignore[attr-defined]
     columns = list(zip(*rows, strict=True)) if rows else [()] * len(header)
     arrays = [pa.array(list(v), pa.string()) for v in columns]
     table = pa.Table.from_arrays(arrays, names=header)  # a doubled header stays doubled: drift
@@ -154,20 +205,35 @@ def _read_csv_slowly(text: str) -> tuple[pa.Table, pa.Table]:
 def read_jsonl(text: str) -> tuple[pa.Table, pa.Table]:
     """One JSON object per line; keys missing from a line are null, broken lines set aside."""
     records, lines, bad = [], [], ([], [], [])
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(physical_lines(text), start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except ValueError:
-            record = None
-        if not isinstance(record, dict):
+        record, why = _json_object(line)
+        if why:
             bad[0].append(number)
-            bad[1].append(line)
-            bad[2].append("not a JSON object")
+            bad[1].append(line.rstrip("\r"))
+            bad[2].append(why)
             continue
         records.append(record)
         lines.append(number)
     keys = list(dict.fromkeys(k for r in records for k in r))  # first-seen order
     table = pa.table({k: text_values([r.get(k) for r in records]) for k in keys})
     return _with_lines(table, lines), _bad(*bad)
+
+
+def _json_object(line: str) -> tuple[dict, str]:
+    """(the object on one line, or why the line is not one: the parser's words, no values)."""
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        if exc.msg.startswith("Unterminated string") or exc.pos >= len(line.rstrip()):
+            return {}, "not a JSON object: the line ends before the object does (cut short?)"
+        return {}, f"not a JSON object: {exc.msg} at character {exc.pos + 1}"
+    if not isinstance(value, dict):
+        return {}, f"not a JSON object but a JSON {_json_kind(value)}"
+    return value, ""
+
+
+def _json_kind(value: object) -> str:
+    kinds = {list: "array", str: "string", bool: "true/false", type(None): "null"}
+    return kinds.get(type(value), "number")

@@ -1,19 +1,25 @@
-"""Hospital front-end databases (前置库): the rows of each table changed on the logical date.
+"""Hospital front-end databases (前置库): the rows of each table changed since the last night.
 
 Read through SQLAlchemy from a database URL (``connectors``), one connection per hospital, so a
-PostgreSQL or MySQL front end works like the SQLite one the spec describes. ``updated_at`` is
-compared as a timestamp, not as text: hospitals write it in different spellings. The SQL
-narrows to a window around the day (on SQLite, wide enough for ``julianday``, which reads an
-offset-less timestamp as UTC and cannot read ``2024/03/01`` at all: such rows come along;
-elsewhere a day wider on each side, served by an index on ``updated_at``); the exact
-``D 00:00 <= t < D+1 00:00`` (+08:00) cut is ``day_window``, applied once per dataset to the
-rows of all hospitals together.
+PostgreSQL or MySQL front end works like the SQLite one the spec describes. Every call is
+bounded (``session``): a database that does not answer costs its hospital the night (status
+``incomplete``, the reason said), never the other hospitals. Which rows a table gives is
+``marks``: those stamped on the date, and late arrivals since last night's high-water mark.
+
+``updated_at`` is compared as a timestamp, not as text: hospitals write it in different
+spellings. The SQL narrows to a window around the rows wanted (on SQLite, wide enough for
+``julianday``, which reads an offset-less timestamp as UTC and cannot read ``2024/03/01`` at
+all: such rows come along; elsewhere a day wider on each side, served by an index on
+``updated_at``); the exact cut is ``frontend_cut``, applied once per dataset to the rows of all
+hospitals together.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -23,11 +29,23 @@ import sqlalchemy as sa
 
 from kernel.city import city
 from kernel.values import parse_timestamps
-from pipelines.extract.conform import LINE, drift_message, text_values
-from pipelines.extract.connectors import Frontend
-from pipelines.extract.landing import PART, Window
+from pipelines.extract.conform import LINE, drift_message, row_keys, text_values
+from pipelines.extract.connectors import Frontend, sqlite_uri
+from pipelines.extract.landing import PART, Cut, Window
+from pipelines.extract.marks import Increment, row_micros, stamp_column
 from pipelines.extract.outcomes import Delivery, Outcome, Received, missing, stopped
+from pipelines.extract.session import FrontendTimeout, Session, describe, stops_the_hospital
 from schemas.contracts import Contract
+
+# What a front end can throw at the night; anything else is a fault of extract itself.
+FAILURES = (
+    sa.exc.SQLAlchemyError,
+    sqlite3.Error,
+    FrontendTimeout,
+    OSError,
+    ImportError,
+    ValueError,
+)
 
 
 def day_bounds(day: date) -> tuple[datetime, datetime]:
@@ -36,14 +54,11 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def stamp_column(spec: Contract) -> str:
-    return spec.delivery.get("incremental_column", "updated_at")
-
-
 def read_frontend(
-    frontend: Frontend, tables: list[Contract], day: date
+    frontend: Frontend, tables: list[Contract], day: date, plan: Callable[[Contract], Increment]
 ) -> Iterator[Received | Outcome]:
-    """One Received (or a stopped/missing Outcome) per table, in the order of ``tables``."""
+    """One Received (or a stopped/missing Outcome) per table, in the order of ``tables``;
+    ``plan(table)`` says which rows night ``day`` takes from it."""
     deliveries = [
         Delivery(c, frontend.org_code, f"{frontend.label}#{c.delivery['table']}", day)
         for c in tables
@@ -52,35 +67,61 @@ def read_frontend(
         yield from (missing(d, "no front-end database") for d in deliveries)
         return
     if frontend.problem:
-        yield from (stopped(d, "incomplete", frontend.problem) for d in deliveries)
+        yield from (stopped(d, "incomplete", f"{d.source_file}: {frontend.problem}")
+                    for d in deliveries)  # fmt: skip
         return
+    uri = sqlite_uri(frontend.path) if frontend.path is not None else None
+    session = Session(frontend.url, frontend.limits, day, uri)
     try:
-        engine = sa.create_engine(frontend.url)
-        conn = engine.connect()
-    except Exception as exc:  # driver missing, host unreachable, bad URL: this hospital only
-        why = f"cannot connect to {frontend.shown}: {type(exc).__name__}"
-        yield from (stopped(d, "incomplete", why) for d in deliveries)
-        return
-    try:
-        for d in deliveries:
-            yield _read_table(conn, d)
+        try:
+            session.connect()
+        except FAILURES as exc:  # driver missing, host unreachable, bad URL: this hospital only
+            where = frontend.label if frontend.path is not None else frontend.shown
+            why = f"cannot connect to {where}: {describe(exc, frontend.limits)}"
+            yield from (stopped(d, "incomplete", f"{d.source_file}: {why}") for d in deliveries)
+            return
+        for n, d in enumerate(deliveries):
+            item, reason = _read_table(session, d, plan(d.contract))
+            yield item
+            if stops_the_hospital(reason):  # every further table would wait out its limit too
+                skipped = f"not read tonight: the database stopped answering at {d.contract.name}"
+                for rest in deliveries[n + 1 :]:
+                    yield stopped(rest, "incomplete", f"{rest.source_file}: {skipped}")
+                return
     finally:
-        conn.close()
-        engine.dispose()
+        session.close()
 
 
-def _read_table(conn: sa.Connection, d: Delivery) -> Received | Outcome:
+def _read_table(session: Session, d: Delivery, plan: Increment) -> tuple[Received | Outcome, str]:
+    """(what one table gave, why it failed or '')."""
+    spec = d.contract
     try:
-        columns, rows = _changed_rows(conn, d.contract, d.day)
-    except sa.exc.SQLAlchemyError as exc:
-        conn.rollback()  # PostgreSQL refuses further statements in a failed transaction
-        problem = _table_problem(conn, d.contract)
-        if problem:
-            return stopped(d, "drift", f"{d.source_file}: {problem}")
-        return stopped(d, "incomplete", f"cannot read front-end table: {type(exc).__name__}")
+        columns, rows = session.run(lambda conn: _changed_rows(conn, spec, d.day, plan.since),
+                                    spec.name)  # fmt: skip
+    except FAILURES as exc:
+        reason = describe(exc, session.limits)
+        if not session.broken and not stops_the_hospital(reason):
+            problem = _drift_behind(session, spec)
+            if problem:
+                return stopped(d, "drift", f"{d.source_file}: {problem}"), ""
+        return stopped(d, "incomplete", f"{d.source_file}: cannot read the table: {reason}"), reason
     values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     texts = pa.table({c: text_values(list(v)) for c, v in zip(columns, values, strict=True)})
-    return Received(d, texts.append_column(LINE, pa.nulls(len(rows), pa.int64())))
+    texts = texts.append_column(LINE, pa.nulls(len(rows), pa.int64()))
+    return Received(d, texts, increment=plan), ""
+
+
+def _drift_behind(session: Session, spec: Contract) -> str | None:
+    """Drift that made the query fail (no such table, no change-time column), if any."""
+
+    def look(conn: sa.Connection) -> str | None:
+        conn.rollback()  # PostgreSQL refuses further statements in a failed transaction
+        return _table_problem(conn, spec)
+
+    try:
+        return session.run(look, f"{spec.name} (columns)")
+    except FAILURES:
+        return None
 
 
 def _window_sql(conn: sa.Connection, table: str, stamp: str) -> str:
@@ -94,16 +135,21 @@ def _window_sql(conn: sa.Connection, table: str, stamp: str) -> str:
     return f"SELECT * FROM {quote(table)} WHERE {cond}"
 
 
-def _changed_rows(conn: sa.Connection, spec: Contract, day: date) -> tuple[list[str], list]:
-    """(delivered column names, rows) whose change time is within a day of ``day``."""
-    start, end = day_bounds(day)
-    lo, hi = start - timedelta(days=1), end + timedelta(days=1)
+def _changed_rows(
+    conn: sa.Connection, spec: Contract, day: date, since: datetime
+) -> tuple[list[str], list]:
+    """(delivered column names, rows) whose change time is within a day of [since, D+1)."""
+    zone = city().zone
+    _, end = day_bounds(day)
+    lo, hi = since - timedelta(days=1), end + timedelta(days=1)
     if conn.dialect.name == "sqlite":
         # julianday reads '…+08:00' as the instant it is, and an offset-less local stamp as if
-        # it were UTC: the window covers both readings of [D 00:00, D+1 00:00) +08:00
-        utc = [t.astimezone(ZoneInfo("UTC")).replace(tzinfo=None) for t in (start, end)]
-        wall = [t.replace(tzinfo=None) for t in (start, end)]
+        # it were UTC: the window covers both readings of [since, D+1 00:00) on the city clock
+        utc = [t.astimezone(ZoneInfo("UTC")).replace(tzinfo=None) for t in (since, end)]
+        wall = [t.astimezone(zone).replace(tzinfo=None) for t in (since, end)]
         lo, hi = (f"{t:%Y-%m-%d %H:%M:%S}" for t in (min(utc[0], wall[0]), max(utc[1], wall[1])))
+    else:  # the city's clock: a DATETIME column holds Beijing time, a timestamptz converts
+        lo, hi = lo.astimezone(zone), hi.astimezone(zone)
     result = conn.execute(sa.text(_window_sql(conn, spec.delivery["table"], stamp_column(spec))),
                           {"lo": lo, "hi": hi})  # fmt: skip
     return list(result.keys()), result.fetchall()
@@ -122,16 +168,59 @@ def _table_problem(conn: sa.Connection, spec: Contract) -> str | None:
     return drift_message(found, spec)
 
 
-def day_window(spec: Contract, day: date) -> Window:
-    """The exact cut of stacked front-end rows to ``day`` (see the module docstring)."""
+def frontend_cut(spec: Contract, day: date) -> Window:
+    """The exact cut of stacked front-end rows: per part (one hospital's table) the rows
+    stamped in [since, D+1 00:00) that were not extracted before (``marks``)."""
     start, end = day_bounds(day)
     stamp = stamp_column(spec)
 
-    def cut(stacked: pa.Table, parts: int) -> tuple[pa.Table, np.ndarray]:
-        stamps = parse_timestamps(stacked[stamp])
-        on_day = pc.and_(pc.greater_equal(stamps, start), pc.less(stamps, end)).fill_null(False)
-        unreadable = stamps.is_null().to_numpy(zero_copy_only=False)
+    def cut(stacked: pa.Table, parts: list[Received]) -> Cut:
+        plans = [r.increment or Increment(start) for r in parts]
         part_ids = stacked[PART].to_numpy()
-        return stacked.filter(on_day), np.bincount(part_ids[unreadable], minlength=parts)
+        take = pa.array(part_ids.astype(np.int64))
+        stamps = parse_timestamps(stacked[stamp])
+        since = pa.array([p.since for p in plans], stamps.type).take(take)
+        wanted = pc.and_(pc.greater_equal(stamps, since), pc.less(stamps, end)).fill_null(False)
+        keys, micros = pc.utf8_trim_whitespace(row_keys(stacked, spec)), row_micros(stamps)
+        keep = pc.and_(wanted, pc.invert(_extracted(keys, micros, take, plans)))
+        keep_np = keep.to_numpy(zero_copy_only=False)
+        late = keep_np & pc.less(stamps, start).fill_null(False).to_numpy(zero_copy_only=False)
+        unreadable = stamps.is_null().to_numpy(zero_copy_only=False)
+        notes = [
+            _join(_count(n, "rows with an unreadable change time not placed on any date"),
+                  _count(k, f"late rows (changed before {day}, not extracted before) taken"))
+            for n, k in zip(np.bincount(part_ids[unreadable], minlength=len(parts)),
+                            np.bincount(part_ids[late], minlength=len(parts)), strict=True)
+        ]  # fmt: skip
+        taken = pa.table({"key": keys, "micros": micros}).filter(keep)
+        ids = part_ids[keep_np]  # stacked in part order: each part's rows are one slice
+        bounds = np.searchsorted(ids, np.arange(len(parts) + 1))
+        per_part = [taken.slice(a, b - a) for a, b in pairwise(bounds.tolist())]
+        return Cut(stacked.filter(keep), notes, per_part)
 
     return cut
+
+
+def _extracted(
+    keys: pa.Array, micros: pa.Array, take: pa.Array, plans: list[Increment]
+) -> pa.Array:
+    """Rows of which a version with the same or a later change time was extracted before."""
+    if not any(p.seen.num_rows for p in plans):
+        return pa.nulls(len(keys), pa.bool_()).fill_null(False)
+    prefix = pa.array([f"{n}|" for n in range(len(plans))]).take(take)  # one part's keys apart
+    seen_keys = pa.concat_arrays([
+        pc.binary_join_element_wise(pa.array([f"{n}|"] * p.seen.num_rows, pa.string()),
+                                    p.seen["key"].combine_chunks(), "")
+        for n, p in enumerate(plans)
+    ])  # fmt: skip
+    seen_micros = pa.concat_arrays([p.seen["micros"].combine_chunks() for p in plans])
+    where = pc.index_in(pc.binary_join_element_wise(prefix, keys, ""), value_set=seen_keys)
+    return pc.greater_equal(seen_micros.take(where), micros).fill_null(False)
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}" if n else ""
+
+
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)

@@ -9,6 +9,7 @@ once, and cut back into per-delivery outcomes by slicing (rows stay in delivery 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import pyarrow as pa
@@ -27,9 +28,19 @@ from pipelines.extract.outcomes import (
 from schemas.contracts import Contract
 
 PART = "_part"
-# A filter applied to the stacked rows before typing (front-end tables: the exact day cut):
-# (stacked rows, number of parts) → (rows kept, rows left out per part, to note in the log).
-Window = Callable[[pa.Table, int], tuple[pa.Table, np.ndarray]]
+
+
+class Cut(NamedTuple):
+    """What a ``Window`` keeps of the stacked rows, with a note and the rows taken per part."""
+
+    rows: pa.Table
+    notes: list[str]
+    taken: list[pa.Table]  # per part: key and change time (µs) of each row taken
+
+
+# A filter applied to the stacked rows before typing (front-end tables: the exact cut of the
+# night, ``frontend.frontend_cut``): (stacked rows, the Received of each part) → Cut.
+Window = Callable[[pa.Table, list[Received]], Cut]
 
 
 def land_dataset(
@@ -39,7 +50,11 @@ def land_dataset(
     outcomes: dict[int, Outcome] = {}
     parts: list[tuple[int, Received]] = []
     for i, r in enumerate(received):
-        message = drift_message([c for c in r.texts.column_names if c != LINE], spec)
+        delivered = [c for c in r.texts.column_names if c != LINE]
+        if not delivered and not r.rows:  # a file of 0 bytes: no header to hold against
+            outcomes[i] = Outcome(r.delivery, "empty", r.note, r.sha256, r.load_id())
+            continue
+        message = drift_message(delivered, spec)
         if message:
             outcomes[i] = stopped(r.delivery, "drift", f"{r.delivery.source_file}: {message}", r)
         else:
@@ -64,9 +79,10 @@ def _land_parts(
 ) -> dict[int, Outcome]:
     stacked = _stack(parts)
     notes = [r.note for _, r in parts]
+    taken: list[pa.Table | None] = [None] * len(parts)
     if window is not None:
-        stacked, dropped = window(stacked, len(parts))
-        notes = [_join(note, _dropped_note(n)) for note, n in zip(notes, dropped, strict=True)]
+        stacked, extra, taken = window(stacked, [r for _, r in parts])
+        notes = [_join(note, more) for note, more in zip(notes, extra, strict=True)]
     typed, bad, problems = conform(stacked, spec)
     part_ids = stacked[PART].to_numpy()
     kept = typed.filter(pa.array(~bad)).cast(spec.arrow_schema())
@@ -83,11 +99,22 @@ def _land_parts(
         if acc.num_rows + quarantined.num_rows == 0:
             out[i] = Outcome(r.delivery, "empty", notes[n], r.sha256, r.load_id())
             continue
-        message = _join(
-            notes[n], f"{quarantined.num_rows} rows quarantined" if quarantined.num_rows else ""
-        )
-        out[i] = Outcome(r.delivery, "loaded", message, r.sha256, r.load_id(), acc, quarantined)
+        message = _join(notes[n], quarantine_summary(r.delivery.source_file, quarantined))
+        out[i] = Outcome(r.delivery, "loaded", message, r.sha256, r.load_id(), acc, quarantined,
+                         taken=taken[n])  # fmt: skip
     return out
+
+
+def quarantine_summary(source_file: str, quarantined: pa.Table, shown: int = 3) -> str:
+    """'<file>: N rows quarantined (line 3: why; …)': where and what, never a value."""
+    if not quarantined.num_rows:
+        return ""
+    found = sorted(zip(quarantined["line"].to_pylist(), quarantined["reason"].to_pylist(),
+                       strict=True), key=lambda f: (f[0] is None, f[0] or 0))  # fmt: skip
+    first = [f"line {n}: {w}" if n is not None else w for n, w in found]
+    listed = "; ".join(first[:shown]) + (f"; and {len(first) - shown} more" if len(first) > shown
+                                         else "")  # fmt: skip
+    return f"{source_file}: {quarantined.num_rows} rows quarantined ({listed})"
 
 
 def _cuts(sorted_parts: np.ndarray, count: int) -> list[tuple[int, int]]:
@@ -154,10 +181,6 @@ def _bad_lines(r: Received) -> pa.Table:
     return quarantine_table(
         r.delivery, r.load_id(), b[LINE], [None] * n, [None] * n, b["reason"], b["record"]
     )
-
-
-def _dropped_note(count: int) -> str:
-    return f"{count} rows with an unreadable change time not placed on any date" if count else ""
 
 
 def _join(*notes: str) -> str:

@@ -31,10 +31,11 @@ from pipelines.extract.deliveries import (
     hospital_items,
     institutions,
 )
-from pipelines.extract.frontend import day_window
+from pipelines.extract.frontend import frontend_cut
 from pipelines.extract.landing import land_dataset
 from pipelines.extract.ledger import Ledger, read_ledger
-from pipelines.extract.outcomes import LOAD_LOG_SCHEMA, Outcome, Received
+from pipelines.extract.marks import State, advance, read_state, write_state
+from pipelines.extract.outcomes import LOAD_LOG_SCHEMA, Outcome, Received, fault
 from schemas.contracts import source_contracts
 
 log = logging.getLogger(__name__)
@@ -67,13 +68,16 @@ def extract_date(sources: Path, data: Path, day: date, *, reload: bool = False) 
     ledger = read_ledger(data, day)
     if reload:
         ledger = Ledger(loaded_before=ledger.loaded_before)
+    state = read_state(data, day)
     items = [
-        *hospital_items(sources, day, by_system["hospital"]),
+        *hospital_items(sources, day, by_system["hospital"], state),
         *file_items(sources, data, day, by_system, ledger),
     ]
     outcomes = land_items(items, day)
     _report(day, outcomes)
-    _publish(data, day, outcomes)
+    taken = [(o.delivery.org_code, o.delivery.contract.name, o.taken) for o in outcomes
+             if o.taken is not None]  # fmt: skip
+    _publish(data, day, outcomes, advance(state, taken))
     return _summary(data, day, outcomes)
 
 
@@ -86,8 +90,12 @@ def land_items(items: list[Item], day: date) -> list[Outcome]:
     landed: dict[int, Outcome] = {}
     for dataset, positions in by_dataset.items():
         spec = source_contracts()[dataset]
-        window = day_window(spec, day) if spec.delivery["kind"] == "frontend_table" else None
-        results = land_dataset(spec, [items[i] for i in positions], window)
+        window = frontend_cut(spec, day) if spec.delivery["kind"] == "frontend_table" else None
+        received = [items[i] for i in positions]
+        try:
+            results = land_dataset(spec, received, window)  # type: ignore[arg-type]
+        except Exception as exc:  # a fault in extract itself costs this dataset, not the night
+            results = [fault(r.delivery, exc, r) for r in received]  # type: ignore[union-attr]
         landed |= dict(zip(positions, results, strict=True))
     return [landed.get(i, item) for i, item in enumerate(items)]  # type: ignore[misc]
 
@@ -104,7 +112,7 @@ def _report(day: date, outcomes: list[Outcome]) -> None:
              day, len(outcomes), dict(sorted(counts.items())), kept)  # fmt: skip
 
 
-def _publish(data: Path, day: date, outcomes: list[Outcome]) -> None:
+def _publish(data: Path, day: date, outcomes: list[Outcome], state: State) -> None:
     layout = Layout(data)
     build = layout.extract_build_dir(day, uuid.uuid4().hex[:8])
     try:
@@ -118,6 +126,7 @@ def _publish(data: Path, day: date, outcomes: list[Outcome]) -> None:
                 ("quarantine", layout.quarantine_dir(c.source, c.name, day)),
             ):
                 _swap(build / layer / c.source / c.name, final)
+        write_state(data, day, state)  # before the load log, whose presence means "finished"
         rows = [o.log_row() for o in outcomes]
         write_parquet(
             pa.Table.from_pylist(rows, schema=LOAD_LOG_SCHEMA), layout.night("ops.load_log", day)

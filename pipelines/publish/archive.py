@@ -23,12 +23,12 @@ import duckdb
 import typer
 
 from kernel.atomic import atomic_path
+from kernel.audit import Access, record_access
 from kernel.city import city
 from kernel.layout import Layout
 from kernel.sql import sql_string
 from pipelines.publish.archive_document import as_of, iter_archives, load_archive
 from pipelines.publish.archive_lookup import Lookup, find_resident
-from pipelines.publish.audit import Access, record_access
 from pipelines.publish.errors import PublishError
 
 log = logging.getLogger(__name__)

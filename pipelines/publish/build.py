@@ -83,6 +83,9 @@ def build_analytics(
         pseudonym.register(con, key)
         con.execute(f"ATTACH {sql_string(str(warehouse))} AS wh (READ_ONLY)")
         counts = runner.run_models(con, models, {"day": sql_date(day)})
+        for schema in TRANSIENT_SCHEMAS:  # the resident → person_key map must not be published
+            con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        counts = {n: c for n, c in counts.items() if n.split(".")[0] not in TRANSIENT_SCHEMAS}
         _inherit_comments(con, "wh")
         con.execute("DETACH wh")
         _record_publish(con, day, counts)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from kernel.audit import ACCESS_COLUMNS, audit_glob, audit_root
 from kernel.layout import Layout
 from kernel.sql import sql_date, sql_string
-from pipelines.publish.audit import ACCESS_COLUMNS, audit_glob, audit_root
 from pipelines.publish.errors import InputError
 from schemas.contracts import ContractError
 from schemas.tables import (
@@ -77,6 +77,10 @@ class LakeInputs:
         """The MPI's golden records after night ``day`` (the linkage stage's survivorship)."""
         return night_sql(self.layout, "mpi.resident", self.day)
 
+    def mother_child(self) -> str:
+        """Mothers and children related by the linkage stage after night ``day``."""
+        return night_sql(self.layout, "mpi.mother_child", self.day)
+
     def review_queue(self) -> str:
         """Pairs the linkage stage left for a person to decide on night ``day`` (may be absent)."""
         return night_sql(self.layout, "mpi.review_queue", self.day)
@@ -106,6 +110,7 @@ class LakeInputs:
             "reference": self.reference,
             "crosswalk": self.crosswalk,
             "golden_record": self.golden_record,
+            "mother_child": self.mother_child,
             "review_queue": self.review_queue,
             "access_audit": self.access_audit,
             "daily_kinds": tuple(DAILY),

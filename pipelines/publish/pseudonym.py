@@ -20,7 +20,7 @@ from pipelines.publish.errors import PseudonymKeyError
 
 KEY_ENV = "HEALTHARCHIVE_PSEUDONYM_KEY"
 KEY_FILE_ENV = "HEALTHARCHIVE_PSEUDONYM_KEY_FILE"
-MIN_KEY_BYTES = 16
+MIN_KEY_BYTES = 32  # 256 bits, the strength of SHA-256 (e.g. secrets.token_hex(32))
 
 
 def pseudonym_key(environ: Mapping[str, str] | None = None) -> bytes:

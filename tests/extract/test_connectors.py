@@ -1,12 +1,13 @@
 """Front ends by database URL: env var, config file, the spec's SQLite file; no credentials shown.
 
-Tested with SQLite (the only database here); docs/sources.md says how to point a hospital at
-PostgreSQL or MySQL.
+Tested with SQLite here; ``test_servers.py`` reads real PostgreSQL and MariaDB servers, and
+docs/sources.md says how to point a hospital at them.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -16,6 +17,7 @@ from kernel.layout import Layout
 from pipelines.extract import extract_date
 from pipelines.extract.connectors import URLS_FILE_ENV, env_name, frontends
 from pipelines.extract.errors import ExtractError
+from pipelines.extract.session import Limits
 from tests.extract import fixtures as fx
 from tests.extract.fixtures import DAY
 
@@ -106,3 +108,30 @@ def test_an_unreadable_config_file_is_an_error_naming_it(tmp_path: Path, monkeyp
     monkeypatch.setenv(URLS_FILE_ENV, str(config))
     with pytest.raises(ExtractError, match="expected a mapping of org_code to URL"):
         extract_date(sources, tmp_path / "d", DAY)
+
+
+def test_a_hospital_may_have_limits_of_its_own(tmp_path: Path) -> None:
+    config = tmp_path / "frontends.yaml"
+    config.write_text(
+        "H001: {url: 'sqlite:////h1.db', connect_timeout_s: 30, statement_timeout_s: 600}\n"
+        "H002: sqlite:////srv/h002.sqlite\n",
+        encoding="utf-8",
+    )
+    found = {f.org_code: f for f in frontends(tmp_path / "s", set(), {URLS_FILE_ENV: str(config)})}
+    assert found["H001"].limits == Limits(connect_s=30, statement_s=600)
+    assert found["H002"].limits == Limits(connect_s=10, statement_s=120)  # the city's defaults
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ("{url: 'sqlite:////x', statment_timeout_s: 5}", "unknown keys ['statment_timeout_s']"),
+        ("{url: 'sqlite:////x', connect_timeout_s: soon}", "connect_timeout_s is not seconds > 0"),
+        ("{connect_timeout_s: 5}", "expected a mapping of org_code to URL"),
+    ],
+)
+def test_limits_in_the_front_ends_file_are_checked(tmp_path: Path, entry: str, words: str) -> None:
+    config = tmp_path / "frontends.yaml"
+    config.write_text(f"H001: {entry}\n", encoding="utf-8")
+    with pytest.raises(ExtractError, match=re.escape(words)):
+        frontends(tmp_path / "s", set(), {URLS_FILE_ENV: str(config)})

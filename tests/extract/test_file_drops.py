@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from kernel.layout import Layout
-from pipelines.extract import extract_date
+from pipelines.extract import deliveries, extract_date, frontend
 from tests.extract import fixtures as fx
 from tests.extract.fixtures import DAY
 
@@ -142,7 +142,7 @@ NEGATIVE = [
         "listed in the manifest but absent",
     ),
     (_not_in_manifest, "vaccination", "dose", "V001", "incomplete", "not listed in the manifest"),
-    (_not_gbk, "checkup", "visit", "C001", "drift", "not gbk text"),
+    (_not_gbk, "checkup", "visit", "C001", "drift", "is UTF-16 text, not GBK"),
     (_duplicated_column, "mch", "delivery", "M001", "drift", "duplicated columns ['record_id']"),
     (_no_manifest, "vaccination", "dose", "V001", "incomplete", "no _manifest.json"),
     (_broken_manifest, "vaccination", "dose", "V001", "incomplete", "unreadable _manifest.json"),
@@ -168,16 +168,20 @@ def test_a_bad_delivery_stops_only_itself(
     assert (log["rows_delivered"] == log["rows_accepted"] + log["rows_quarantined"]).all()
 
 
-def test_an_undecodable_file_keeps_its_lines_in_quarantine(city: tuple[Path, Path]) -> None:
+def test_an_undecodable_line_is_quarantined_in_its_own_encoding(city: tuple[Path, Path]) -> None:
     sources, data = city
     body = fx.csv_text([fx.checkup(), fx.checkup(体检编号="T2")]).encode("gbk")
     body = body.replace("陈建国".encode("gbk"), b"\xff\xff", 1)  # bytes no GBK text has
     fx.write_drop(sources / "checkup" / D, {"C001.csv": body})
     extract_date(sources, data, DAY)
     entry = _log(data).loc[("visit", "C001")]
-    # two data lines, both quarantined whole with the reason; nothing loaded
-    assert (entry["status"], entry["rows_delivered"], entry["rows_quarantined"]) == ("drift", 2, 2)
-    assert _quarantine(data, "checkup", "visit", "C001")["line"].tolist() == [2, 3]
+    # two data lines: line 2 quarantined with the reason, line 3 loaded
+    assert (entry["status"], entry["rows_delivered"], entry["rows_quarantined"]) == ("loaded", 2, 1)
+    assert "line 2: not GBK text at byte 4 of the line" in entry["message"]
+    held = _quarantine(data, "checkup", "visit", "C001")
+    assert held["line"].tolist() == [2]
+    # the rest of the line reads as the GBK it is (before the fix it was re-decoded as UTF-8)
+    assert "未见异常" in held["record"][0] and "\ufffd" in held["record"][0]
 
 
 def test_a_stopped_file_keeps_its_rows_in_quarantine(city: tuple[Path, Path]) -> None:
@@ -211,7 +215,7 @@ def test_unreadable_values_are_quarantined_and_the_rest_accepted(city: tuple[Pat
     )
     assert q.loc[3, "column"] == "vaccinated_at"
     assert q.loc[4, "reason"] == "vaccine_code: required value missing"
-    assert q.loc[6, "reason"] == "not a JSON object" and pd.isna(q.loc[6, "row_key"])
+    assert q.loc[6, "reason"].startswith("not a JSON object") and pd.isna(q.loc[6, "row_key"])
     entry = _log(data).loc[("dose", "V001")]
     assert (entry["rows_delivered"], entry["rows_accepted"], entry["rows_quarantined"]) == (6, 2, 4)
     assert entry["status"] == "loaded"
@@ -249,3 +253,26 @@ def test_an_institution_missing_from_the_reference_is_still_read(city: tuple[Pat
     extract_date(sources, data, DAY)
     assert _raw(data, "checkup", "visit", "C999")["exam_no"].tolist() == ["T9"]
     assert pq.read_table(Layout(data).night("ops.load_log", DAY)).num_rows > 0
+
+
+def test_a_fault_in_extract_costs_one_delivery_not_the_night(
+    city: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    sources, data = city
+    real = deliveries.read_delivered
+
+    def broken_on_checkups(raw: bytes, kind: str, encoding: str) -> object:
+        if encoding == "gbk":
+            raise KeyError("".join(["陈", "建国"]))  # a bug, whose text quotes a value
+        return real(raw, kind, encoding)
+
+    monkeypatch.setattr(deliveries, "read_delivered", broken_on_checkups)
+    monkeypatch.setattr(frontend, "_changed_rows", lambda *a: 1 / 0)
+    extract_date(sources, data, DAY)
+    log = _log(data)
+    entry = log.loc[("visit", "C001")]
+    assert entry["status"] == "incomplete" and "because of a fault in extract" in entry["message"]
+    hospital = log[log.index.get_level_values("org_code") == "H001"]
+    assert set(hospital["status"]) == {"incomplete"} and len(hospital) == 7
+    assert log.loc[("dose", "V001"), "status"] == "loaded"
+    assert "KeyError" in caplog.text and "陈建国" not in caplog.text  # where, never what

@@ -60,4 +60,3 @@ def test_a_valid_number_gives_birth_date_and_sex() -> None:
     assert out["id_birth_date"][0] == pd.Timestamp("1995-05-17") and out["id_sex_code"][0] == "2"
     assert out["id_birth_date"][1] == pd.Timestamp("1949-12-31") and out["id_sex_code"][1] == "2"
     assert pd.isna(out["id_birth_date"][2]) and pd.isna(out["id_sex_code"][2])
-
