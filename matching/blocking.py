@@ -20,13 +20,20 @@ PREDICTION_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     # twins and sequence typos; with the surname, or a city's births of one day in one
     # district form one block (15 M pairs at three million mentions)
     ("id address+birth+surname", ("id_ab", "surname")),
-    ("id birth+sequence+check", ("substr(id_key, 7, 12)",)),
+    # the parts of an 18-character resident number only (id_body is null for a passport or a
+    # short number: a block on its 7th character would join a tenth of them)
+    ("id birth+sequence+check", ("substr(id_body, 7, 11) || id_check",)),
     # a typo in the birth part of the number, when no birth date was delivered beside it
     (
         "id address+sequence+check+pinyin",
-        ("substr(id_key, 1, 6)", "substr(id_key, 15, 4)", "name_pinyin"),
+        ("substr(id_body, 1, 6)", "substr(id_body, 15, 3) || id_check", "name_pinyin"),
     ),
     ("pinyin+birth", ("name_pinyin", "birth_key")),
+    # a Latin name with its words in another order
+    ("name+birth", ("name_key", "birth_key")),
+    # a mistyped given name, or a mistyped surname
+    ("surname+birth", ("surname", "birth_key")),
+    ("given name+birth", ("given_name", "birth_key")),
     ("pinyin+phone", ("name_pinyin", "phone_key")),
     ("birth+phone", ("birth_key", "phone_key")),
     ("mother+birth", ("mother_key", "birth_key")),

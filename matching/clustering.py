@@ -17,7 +17,7 @@ import pandas as pd
 
 from matching.inference import cannot_link_sql, gamma_of
 from matching.model import Thresholds
-from matching.relations import Rel
+from matching.relations import Rel, table
 
 THRESHOLD_STEP = 2.0  # match-weight steps when splitting a cluster that breaks a constraint
 MANUAL_WEIGHT = 99.0  # weight given to a reviewer's match in clustering
@@ -26,14 +26,24 @@ MANUAL_WEIGHT = 99.0  # weight given to a reviewer's match in clustering
 def red_flag_sql(settings: dict[str, Any]) -> str:
     """SQL: the reason a high-scoring pair must not merge automatically, else NULL.
 
-    Reads the pair's gammas and ``l``/``r``, the two mentions' multiple-birth flags.
+    Reads the pair's gammas and ``l``/``r``, the two mentions' flags (multiple_birth,
+    role_group). Two children of one household are the commonest false merge: same birth
+    date, phone and address but other names (twins), or the same name and another birth date
+    (siblings named alike): without an ID number to say so they wait for a person.
     """
     sex_else = gamma_of(settings, "sex", "All other comparisons")
     id_exact = gamma_of(settings, "id_no", "exact")
     birth_else = gamma_of(settings, "birth_date", "All other comparisons")
     mother = gamma_of(settings, "mother", "exact")
-    partial = gamma_of(settings, "name", "same surname, a given-name character shared")
+    partial = gamma_of(settings, "name", "a part of the name shared")
     same_name = (gamma_of(settings, "name", "exact"), gamma_of(settings, "name", "same pinyin"))
+    name_else = gamma_of(settings, "name", "All other comparisons")
+    birth_exact = gamma_of(settings, "birth_date", "exact")
+    other_birth = (
+        gamma_of(settings, "birth_date", "same year"),
+        gamma_of(settings, "birth_date", "All other comparisons"),
+    )
+    children = "l.role_group = 'child' AND r.role_group = 'child'"
     return f"""CASE WHEN gamma_sex = {sex_else} THEN 'sex conflict'
         WHEN gamma_id_no = {id_exact} AND gamma_birth_date = {birth_else}
         THEN 'same ID number, birth date conflict'
@@ -41,7 +51,12 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
         THEN 'same mother, names differ (twins?)'
         WHEN gamma_mother = {mother} AND l.multiple_birth AND r.multiple_birth
              AND gamma_name NOT IN {same_name} AND gamma_id_no <> {id_exact}
-        THEN 'multiple birth: name or ID needed to tell the babies apart' END"""
+        THEN 'multiple birth: name or ID needed to tell the babies apart'
+        WHEN {children} AND gamma_birth_date = {birth_exact}
+             AND gamma_name IN ({partial}, {name_else}) AND gamma_id_no <> {id_exact}
+        THEN 'children born one day, names differ (twins?)'
+        WHEN {children} AND gamma_birth_date IN {other_birth} AND gamma_id_no <> {id_exact}
+        THEN 'children born on other days (siblings?)' END"""
 
 
 def classify_pairs(
@@ -92,10 +107,13 @@ def cluster_new(
     nodes: str,
     decisions: str,
     out: str = "new_clusters",
-) -> Rel:
-    """Table ``out`` (unique_id, cluster_key) for every mention in ``nodes``: connected
-    components of the automatic links among them (key: the smallest mention id of the
-    component), split where a cannot-link pair would share one.
+) -> tuple[Rel, int]:
+    """Table ``out`` (unique_id, cluster_key) for every mention in ``nodes`` (keyed record
+    features): connected components of the automatic links among them (key: the smallest
+    mention id of the component), split where a cannot-link pair would share one — a scored
+    pair the model or a reviewer calls two people, or two members a chain of links joined
+    although they can never be one person (``constraint_pairs``). Returns the table and how
+    many clusters those constraints cut.
 
     Only integers leave DuckDB (node numbers and edges); mention ids stay in SQL, so a first
     night of millions of mentions clusters in seconds.
@@ -115,8 +133,38 @@ def cluster_new(
         SELECT a.unique_id, b.unique_id AS cluster_key FROM _node_ids a
         JOIN _roots r ON r.n = a.n JOIN _node_ids b ON b.n = r.root""")
     con.unregister("_roots")
-    split_conflicts(con, out, decisions)
-    return Rel(out)
+    constraints = constraint_pairs(con, Rel(out), nodes)
+    cut = split_conflicts(con, out, decisions, constraints)
+    return Rel(out), cut
+
+
+# Two mentions that can never be one person, whatever chain of links joins them: two
+# different checksum-valid resident ID numbers (a mother's number on a child's record was moved
+# to mother_key by the features), or two birth orders of one mother's babies born one day.
+CONFLICT = """(a.id_valid AND b.id_valid AND a.id_key <> b.id_key)
+    OR (a.mother_key = b.mother_key AND a.birth_key = b.birth_key
+        AND a.birth_order <> b.birth_order)"""
+
+
+def constraint_pairs(con: duckdb.DuckDBPyConnection, clusters: Rel, features: str) -> Rel:
+    """Cannot-link pairs inside the clusters that break a constraint (only those clusters are
+    expanded into pairs, so the cost follows the conflicts, not the city)."""
+    return table(
+        con,
+        "_constraint_pairs",
+        f"""
+        WITH facts AS (
+            SELECT c.cluster_key, f.unique_id, f.id_key, f.id_valid, f.mother_key,
+                f.birth_key, f.birth_order
+            FROM {clusters} c JOIN {features} f USING (unique_id)),
+        suspect AS (
+            SELECT cluster_key FROM facts GROUP BY cluster_key
+            HAVING count(DISTINCT CASE WHEN id_valid THEN id_key END) > 1
+                OR count(DISTINCT birth_order) > 1)
+        SELECT a.unique_id AS unique_id_l, b.unique_id AS unique_id_r
+        FROM facts a JOIN facts b ON a.cluster_key = b.cluster_key AND a.unique_id < b.unique_id
+        WHERE a.cluster_key IN (SELECT cluster_key FROM suspect) AND ({CONFLICT})""",
+    )
 
 
 def connected_components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -137,25 +185,34 @@ def connected_components(n: int, src: np.ndarray, dst: np.ndarray) -> np.ndarray
             parent = grand
 
 
-def split_conflicts(con: duckdb.DuckDBPyConnection, clusters: str, decisions: str) -> None:
+def split_conflicts(
+    con: duckdb.DuckDBPyConnection, clusters: str, decisions: str, constraints: Rel
+) -> int:
     """Re-cluster, at rising thresholds, each cluster of table ``clusters`` that holds a
-    cannot-link pair (only those clusters are pulled out of DuckDB)."""
+    cannot-link pair — a decided pair or a ``constraints`` pair (only those clusters are pulled
+    out of DuckDB). Returns how many clusters were cut."""
+    cannot = f"""(SELECT unique_id_l, unique_id_r FROM {decisions} WHERE decision = 'cannot_link'
+                  UNION SELECT unique_id_l, unique_id_r FROM {constraints})"""
     con.execute(f"""CREATE OR REPLACE TEMP TABLE _bad AS
-        SELECT DISTINCT a.cluster_key FROM {decisions} d
+        SELECT DISTINCT a.cluster_key FROM {cannot} d
         JOIN {clusters} a ON a.unique_id = d.unique_id_l
         JOIN {clusters} b ON b.unique_id = d.unique_id_r
-        WHERE d.decision = 'cannot_link' AND a.cluster_key = b.cluster_key""")
+        WHERE a.cluster_key = b.cluster_key""")
     members = con.sql(f"""SELECT unique_id, cluster_key FROM {clusters}
         WHERE cluster_key IN (SELECT cluster_key FROM _bad) ORDER BY unique_id""").df()
     if members.empty:
-        return
+        return 0
     edges = con.sql(f"""
         SELECT d.unique_id_l, d.unique_id_r,
             CASE WHEN d.reason = 'reviewer decision: match' THEN {MANUAL_WEIGHT}
                  ELSE d.match_weight END AS match_weight, d.decision, c.cluster_key
-        FROM {decisions} d JOIN {clusters} c ON c.unique_id = d.unique_id_l
+        FROM (SELECT unique_id_l, unique_id_r, reason, match_weight, decision FROM {decisions}
+              WHERE decision IN ('auto', 'cannot_link')
+              UNION ALL
+              SELECT unique_id_l, unique_id_r, 'constraint', NULL, 'cannot_link'
+              FROM {constraints}) d
+        JOIN {clusters} c ON c.unique_id = d.unique_id_l
         WHERE c.cluster_key IN (SELECT cluster_key FROM _bad)
-          AND d.decision IN ('auto', 'cannot_link')
         ORDER BY d.unique_id_l, d.unique_id_r""").df()
     new_keys: dict[str, str] = {}
     for key, group in edges.groupby("cluster_key", sort=True):
@@ -168,6 +225,7 @@ def split_conflicts(con: duckdb.DuckDBPyConnection, clusters: str, decisions: st
     con.execute(f"""UPDATE {clusters} SET cluster_key = k.cluster_key FROM _new_keys k
                     WHERE {clusters}.unique_id = k.unique_id""")
     con.unregister("_new_keys")
+    return int(members["cluster_key"].nunique())
 
 
 def split_one(nodes: list[str], edges: pd.DataFrame) -> dict[str, str]:

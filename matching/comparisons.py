@@ -22,6 +22,13 @@ TWIN_M_PROBABILITY = 1e-9
 # EM cannot see a child's mother-ID disagreement among true matches (the EM blocks that hold
 # child pairs block on the mother's ID), and learns m = 0. Guardians are sometimes fathers.
 MOTHER_ELSE_M_PROBABILITY = 0.05
+# Evidence of two people, pinned far below any real damage rate and made cannot-link
+# constraints (``matching.inference.cannot_link_sql``): two different checksum-valid resident
+# ID numbers (a mistyped digit makes the check fail 10 times in 11), birth dates a generation
+# apart (a mother's identity written on her baby's record), two birth orders of one mother's
+# babies born one day (大宝 and 二宝).
+DIFFERENT_PERSON_M_PROBABILITY = 1e-7
+GENERATION_YEARS = 12
 
 # Levels of identifiers (ID number, phone, mother's ID): a random pair agrees on them by a
 # chance collision whose probability falls as 1/population, so their u values are rescaled
@@ -29,6 +36,7 @@ MOTHER_ELSE_M_PROBABILITY = 0.05
 IDENTIFIER_LEVELS = (
     ("id_no", "exact"),
     ("id_no", "one character mistyped"),
+    ("id_no", "other ID one or two characters apart"),
     ("id_no", "same address and birth, other sequence"),
     ("phone", "exact"),
     ("phone", "last 8 digits"),
@@ -59,10 +67,24 @@ def _near(col: str) -> str:
     )
 
 
+def _pinned_apart(condition: str, label: str) -> cll.CustomLevel:
+    return cll.CustomLevel(condition, label).configure(
+        m_probability=DIFFERENT_PERSON_M_PROBABILITY, fix_m_probability=True
+    )
+
+
 def id_no_comparison() -> cl.CustomComparison:
-    """ID number: exact; one mistyped character; same address+birth but other sequence; else."""
+    """ID number, by kind: a resident ID number carries a check character, a passport or a
+    Hong Kong/Macau/Taiwan permit does not.
+
+    exact; a resident number one character mistyped (not both valid); another ID one or two
+    characters apart (no check to tell a typo from another person); same address+birth but
+    another sequence (twins, pinned); a damaged resident number whose birth and sex parts
+    agree; two different valid resident numbers (two people, pinned); else.
+    """
     near = (
-        "NOT (id_valid_l AND id_valid_r) AND ("
+        "id_kind_l = 'resident' AND id_kind_r = 'resident'"
+        " AND NOT (id_valid_l AND id_valid_r) AND ("
         # the check character itself mistyped: same 17 digits
         "id_body_l = id_body_r"
         # one digit mistyped or two adjacent digits swapped, check character copied unchanged
@@ -78,6 +100,11 @@ def id_no_comparison() -> cl.CustomComparison:
             cll.CustomLevel("id_key_l = id_key_r", "exact"),
             cll.CustomLevel(near, "one character mistyped"),
             cll.CustomLevel(
+                "id_kind_l = 'other' AND id_kind_r = 'other'"
+                " AND damerau_levenshtein(id_key_l, id_key_r) <= 2",
+                "other ID one or two characters apart",
+            ),
+            cll.CustomLevel(
                 "id_ab_l = id_ab_r", "same address and birth, other sequence"
             ).configure(m_probability=TWIN_M_PROBABILITY, fix_m_probability=True),
             # a damaged number (not both valid) whose birth-date and sex parts still agree:
@@ -89,27 +116,38 @@ def id_no_comparison() -> cl.CustomComparison:
                 " AND (ascii(substr(id_body_l, 17, 1)) + ascii(substr(id_body_r, 17, 1))) % 2 = 0",
                 "birth date and sex parts agree",
             ),
+            _pinned_apart("id_valid_l AND id_valid_r", "two valid resident numbers"),
             _else(),
         ],
     )
 
 
 def name_comparison() -> cl.CustomComparison:
-    """Name: exact characters; same pinyin (homophone); pinyin one edit; surname + a given char."""
+    """Name: exact (a Latin name whatever its word order) with term frequencies; same pinyin
+    (homophones); a close spelling (pinyin one edit; Jaro-Winkler ≥ 0.9 for Latin names, which
+    are ASCII so DuckDB's byte-based similarity is a character one); a shared part (surname and
+    a given-name character; a word of a Latin name); else."""
+    latin = "name_latin_l AND name_latin_r"
+    close = (
+        f"CASE WHEN {latin} THEN jaro_winkler_similarity(name_key_l, name_key_r) >= 0.9"
+        " ELSE damerau_levenshtein(name_pinyin_l, name_pinyin_r) <= 1 END"
+    )
+    part = (
+        f"CASE WHEN {latin} THEN list_has_any(given_chars_l, given_chars_r)"
+        " ELSE surname_l = surname_r AND list_has_any(given_chars_l, given_chars_r) END"
+    )
     return cl.CustomComparison(
         output_column_name="name",
-        comparison_description="Chinese name via characters and toneless pinyin",
+        comparison_description="Chinese names via characters and toneless pinyin, Latin names "
+        "whatever their word order",
         comparison_levels=[
-            _null("name"),
-            cll.CustomLevel("name_l = name_r", "exact").configure(tf_adjustment_column="name"),
+            _null("name_key"),
+            cll.CustomLevel("name_key_l = name_key_r", "exact").configure(
+                tf_adjustment_column="name_key"
+            ),
             cll.CustomLevel("name_pinyin_l = name_pinyin_r", "same pinyin"),
-            cll.CustomLevel(
-                "damerau_levenshtein(name_pinyin_l, name_pinyin_r) <= 1", "pinyin one edit"
-            ),
-            cll.CustomLevel(
-                "surname_l = surname_r AND list_has_any(given_chars_l, given_chars_r)",
-                "same surname, a given-name character shared",
-            ),
+            cll.CustomLevel(close, "close spelling"),
+            cll.CustomLevel(part, "a part of the name shared"),
             _else(),
         ],
     )
@@ -134,6 +172,9 @@ def birth_date_comparison() -> cl.CustomComparison:
                 "damerau_levenshtein(birth_str_l, birth_str_r) <= 1"
                 " OR abs(date_diff('day', birth_key_l, birth_key_r)) <= 1",
                 "one digit or one day off",
+            ),
+            _pinned_apart(
+                f"abs(birth_year_l - birth_year_r) >= {GENERATION_YEARS}", "a generation apart"
             ),
             cll.CustomLevel("birth_year_l = birth_year_r", "same year"),
             _else(),
@@ -205,6 +246,11 @@ def mother_comparison() -> cl.CustomComparison:
             ).configure(m_probability=TWIN_M_PROBABILITY, fix_m_probability=True),
             cll.CustomLevel(twins_by_name, "same mother and birth, other name").configure(
                 m_probability=TWIN_M_PROBABILITY, fix_m_probability=True
+            ),
+            _pinned_apart(
+                "mother_key_l = mother_key_r AND birth_key_l = birth_key_r"
+                " AND birth_order_l <> birth_order_r",
+                "same mother and birth, other birth order",
             ),
             cll.CustomLevel("mother_key_l = mother_key_r", "exact"),
             cll.CustomLevel(_near("mother_key"), "one character mistyped"),

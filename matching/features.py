@@ -23,6 +23,7 @@ import duckdb
 from kernel.city import city
 from kernel.sql import sql_string
 from matching.relations import Rel
+from schemas.tables import typed_sql
 
 # Roles whose mention names a child; a vaccination recipient is a child when young at the dose
 # (younger than the city's ``child_max_age_years``).
@@ -51,6 +52,7 @@ _TEXT_COLUMNS = (
     "dataset",
     "record_id",
     "role",
+    "id_type",
     "id_no",
     "mother_id_no",
     "name",
@@ -65,9 +67,13 @@ _TEXT_COLUMNS = (
 )
 _DATE_COLUMNS = ("birth_date", "id_birth_date", "event_date", "load_date")
 # Typed, so that a column that happens to be all null (a tiny delivery) still binds.
-_TYPED = "CAST(id_no_valid AS BOOLEAN) AS id_no_valid, " + ", ".join(
-    [f"CAST({c} AS VARCHAR) AS {c}" for c in _TEXT_COLUMNS]
-    + [f"CAST({c} AS DATE) AS {c}" for c in _DATE_COLUMNS]
+_TYPED = (
+    "CAST(id_no_valid AS BOOLEAN) AS id_no_valid, CAST(birth_order AS INTEGER) AS birth_order, "
+    "CAST(placeholder_child AS BOOLEAN) AS placeholder_child, "
+    + ", ".join(
+        [f"CAST({c} AS VARCHAR) AS {c}" for c in _TEXT_COLUMNS]
+        + [f"CAST({c} AS DATE) AS {c}" for c in _DATE_COLUMNS]
+    )
 )
 
 
@@ -85,15 +91,24 @@ CREATE OR REPLACE TEMP TABLE {table} AS
 WITH base AS (
     SELECT
         mention_id AS unique_id, source, org_code, dataset, record_id, role,
-        -- a child by role, or by age at the service (a hospital patient of three is a
-        -- child too); a vaccination recipient without a birth date is one if a guardian is
-        CASE WHEN role IN {child_roles}
+        -- a child by role, by name (王芳之子, 张宝宝: a baby before it has a name), by a
+        -- guardian on a vaccination record, or by age at the service (a hospital patient of
+        -- three is a child too)
+        CASE WHEN role IN {child_roles} OR coalesce(placeholder_child, false)
+                  OR (role = 'recipient' AND mother_id_no IS NOT NULL)
                   OR date_diff('year', birth_date, coalesce(event_date, load_date))
                      < {child_age}
-                  OR (role = 'recipient' AND birth_date IS NULL AND mother_id_no IS NOT NULL)
              THEN 'child' ELSE 'adult' END AS role_group,
+        year(coalesce(event_date, load_date)) AS event_year,
         id_no_valid, id_no AS id_conv, mother_id_no AS mother_conv,
+        -- a resident ID number (居民身份证, and the HK/Macao/Taiwan residence permits of its
+        -- format) carries a check character; a passport or another permit does not
+        CASE WHEN id_no IS NOT NULL THEN
+             CASE WHEN coalesce(id_type, '01') = '01' THEN 'resident' ELSE 'other' END
+        END AS id_kind,
         nullif(trim(name), '') AS name,
+        coalesce(regexp_full_match(trim(name), '[A-Z][A-Z .''-]*'), false) AS name_latin,
+        birth_order, placeholder_child,
         nullif(trim(name_pinyin), '') AS name_pinyin,
         coalesce(nullif(surname, ''), substr(nullif(trim(name), ''), 1, 1)) AS surname,
         coalesce(nullif(given_name, ''), nullif(substr(trim(name), 2), '')) AS given_name,
@@ -107,7 +122,10 @@ WITH base AS (
             AS delivery_key
     FROM (SELECT {typed} FROM {source})
 )
-SELECT * EXCLUDE (given_name, address_tail, id_no_valid),
+SELECT * EXCLUDE (address_tail, id_no_valid, event_year),
+    -- a Latin name compared whatever the order of its words (SMITH JOHN = JOHN SMITH)
+    CASE WHEN name_latin THEN array_to_string(list_sort(string_split(name, ' ')), ' ')
+         ELSE name END AS name_key,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 1, 17) END AS id_body,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 18, 1) END AS id_check,
     CASE WHEN regexp_full_match(id_key, {id18}) THEN substr(id_key, 1, 14) END AS id_ab,
@@ -116,24 +134,39 @@ SELECT * EXCLUDE (given_name, address_tail, id_no_valid),
     strftime(birth_key, '%Y%m%d') AS birth_str,
     year(birth_key) AS birth_year, month(birth_key) AS birth_month, day(birth_key) AS birth_day,
     right(phone_key, 8) AS phone8,
-    string_split(given_name, '') AS given_chars,
+    -- what a partial name shares: given-name characters, or the words of a Latin name
+    CASE WHEN name_latin THEN list_filter(string_split(name, ' '), lambda t: length(t) >= 2)
+         ELSE string_split(given_name, '') END AS given_chars,
     char_bigrams(address_tail) AS address_grams,
-    md5(concat_ws('|', role_group, id_key, mother_key, name, name_pinyin, birth_key, sex_key,
-                  phone_key, district_key, address_tail, delivery_key)) AS identity_hash
+    md5(concat_ws('|', role_group, id_key, id_kind, mother_key, name, name_pinyin, birth_key,
+                  sex_key, phone_key, district_key, address_tail, delivery_key, birth_order))
+        AS identity_hash
 FROM (
-    SELECT * EXCLUDE (id_conv, mother_conv, parent_id),
+    SELECT * EXCLUDE (id_conv, mother_conv, parent_id, parent_birth, birth_key),
         CASE WHEN parent_id THEN NULL ELSE id_conv END AS id_key,
         CASE WHEN role_group = 'child'
-             THEN coalesce(mother_conv, CASE WHEN parent_id THEN id_conv END) END AS mother_key
+             THEN coalesce(mother_conv, CASE WHEN parent_id THEN id_conv END) END AS mother_key,
+        CASE WHEN NOT parent_birth THEN birth_key END AS birth_key
     FROM (
         SELECT *,
-            -- a newborn or child recorded under the mother's (guardian's) number, or a
-            -- child's "own" number whose birth year is not the child's: a parent's
-            coalesce(id_conv = mother_conv, false) OR coalesce(
-                role_group = 'child' AND regexp_full_match(id_conv, {id18})
-                AND abs(try_cast(substr(id_conv, 7, 4) AS INTEGER) - year(birth_key)) > 1,
-                false) AS parent_id
-        FROM base)
+            -- a child's record carrying the parent's birth date (the hospital copied the
+            -- mother's): it is not the child's, and would make the child look like her
+            role_group = 'child' AND coalesce(
+                event_year - year(birth_key) >= {child_age}
+                OR (parent_id AND strftime(birth_key, '%Y%m%d') = substr(id_conv, 7, 8)),
+                false) AS parent_birth
+        FROM (
+            SELECT *,
+                -- a newborn or child recorded under the mother's (guardian's) number, or a
+                -- child's "own" number whose birth year is not the child's, or that belongs
+                -- to someone too old to be a child at the service: a parent's
+                coalesce(id_conv = mother_conv, false) OR coalesce(
+                    role_group = 'child' AND regexp_full_match(id_conv, {id18})
+                    AND (abs(try_cast(substr(id_conv, 7, 4) AS INTEGER) - year(birth_key)) > 1
+                         OR event_year - try_cast(substr(id_conv, 7, 4) AS INTEGER)
+                            >= {child_age}),
+                    false) AS parent_id
+            FROM base))
 )
 ORDER BY unique_id
 """
@@ -145,8 +178,10 @@ def record_features(
     """Table ``table`` (one row per mention, ``unique_id`` = mention_id) made from the relation
     ``source`` holding person mentions."""
     con.execute(MACROS)
+    # read in the contract's shape: a column a source (an older lake, a test) lacks is null
+    typed_source = f"({typed_sql('std.person_mention', f'SELECT * FROM {source}')})"
     con.execute(_RECORD_SQL.format(
-        table=table, source=source, typed=_TYPED, child_roles=str(CHILD_ROLES),
+        table=table, source=typed_source, typed=_TYPED, child_roles=str(CHILD_ROLES),
         child_age=city().child_max_age_years, id18=ID18, address_tail=_address_tail(),
     ))  # fmt: skip
     return Rel(table)
@@ -156,11 +191,11 @@ def record_features(
 # a value no new mention carries cannot make a new pair agree.
 _POPULATION_SQL = """
 CREATE OR REPLACE TEMP VIEW _everyone AS
-    SELECT unique_id, name, id_key, mother_key, phone_key, birth_key, name_pinyin,
-           delivery_key FROM {index}
+    SELECT unique_id, name, name_key, id_key, mother_key, phone_key, birth_key, name_pinyin,
+           delivery_key, birth_order FROM {index}
     UNION ALL BY NAME
-    SELECT unique_id, name, id_key, mother_key, phone_key, birth_key, name_pinyin,
-           delivery_key FROM {new};
+    SELECT unique_id, name, name_key, id_key, mother_key, phone_key, birth_key, name_pinyin,
+           delivery_key, birth_order FROM {new};
 CREATE OR REPLACE TEMP TABLE _stop_id AS
     WITH mine AS (SELECT DISTINCT v FROM (SELECT id_key AS v FROM {new} UNION ALL
                                           SELECT mother_key FROM {new}) WHERE v IS NOT NULL)
@@ -185,16 +220,17 @@ CREATE OR REPLACE TEMP TABLE _stop_birth AS SELECT v FROM _birth_counts WHERE st
 -- term-frequency lookups in the shape Splink registers (value column, tf_<value column>)
 CREATE OR REPLACE TEMP TABLE tf_birth_key AS
     SELECT v AS birth_key, tf AS tf_birth_key FROM _birth_counts WHERE NOT stop;
-CREATE OR REPLACE TEMP TABLE tf_name AS
-    SELECT name, count(*) / (SELECT count(name) FROM _everyone) AS tf_name FROM _everyone
-    WHERE name IN (SELECT name FROM {new}) GROUP BY name;
--- a mother with two babies born the same day: two delivery records, or two different names
+CREATE OR REPLACE TEMP TABLE tf_name_key AS
+    SELECT name_key, count(*) / (SELECT count(name_key) FROM _everyone) AS tf_name_key
+    FROM _everyone WHERE name_key IN (SELECT name_key FROM {new}) GROUP BY name_key;
+-- a mother with two babies born the same day: two delivery records, two different names, or
+-- two birth orders (大宝, 二宝)
 CREATE OR REPLACE TEMP TABLE _multiple_birth AS
     SELECT mother_key, birth_key FROM _everyone
     WHERE mother_key IN (SELECT mother_key FROM {new}) AND birth_key IS NOT NULL
     GROUP BY ALL
     HAVING count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN unique_id END) >= 2
-        OR count(DISTINCT name_pinyin) >= 2;
+        OR count(DISTINCT name_pinyin) >= 2 OR count(DISTINCT birth_order) >= 2;
 """
 
 # The columns Splink compares, with tonight's stop lists applied: a stopped value is nulled
@@ -229,7 +265,7 @@ FROM (
 
 
 # Term-frequency lookup table per model column, registered with Splink at scoring time.
-TF_TABLES = {"name": "tf_name", "birth_key": "tf_birth_key"}
+TF_TABLES = {"name_key": "tf_name_key", "birth_key": "tf_birth_key"}
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from kernel.layout import Layout, partition_date
 from kernel.sql import current_version_sql, parquet_sql
 from matching.relations import Rel, table, view
 from schemas.contracts import stage_contracts
-from schemas.tables import conformed_sql, empty_sql
+from schemas.tables import conformed_sql, empty_sql, typed_sql
 
 # The nightly tables of the index (kernel.layout.NIGHTLY says where, schemas/mpi what).
 CROSSWALK = "mpi.record_link"
@@ -37,14 +37,19 @@ QUEUE = "mpi.review_queue"
 AUDIT = "mpi.link_audit"
 REDIRECT = "mpi.resident_redirect"
 RESIDENT = "mpi.resident"
+MOTHER_CHILD = "mpi.mother_child"
 
 # Columns of the index that blocking, stop lists and frequencies read (see matching.features).
 KEY_COLUMNS = (
     "unique_id",
     "name",
+    "name_key",
     "name_pinyin",
     "surname",
+    "given_name",
     "id_key",
+    "id_body",
+    "id_check",
     "id_ab",
     "mother_key",
     "birth_key",
@@ -52,6 +57,7 @@ KEY_COLUMNS = (
     "phone_key",
     "district_key",
     "delivery_key",
+    "birth_order",
 )
 
 
@@ -114,11 +120,13 @@ def load_previous(con: duckdb.DuckDBPyConnection, prev: Previous, shape: Rel) ->
         links = table(con, "prev_links", EMPTY_CROSSWALK)
         return Stored(links, view(con, "index_all", f"SELECT * FROM {shape} LIMIT 0"))
     links = table(con, "prev_links", parquet_sql([prev.crosswalk]))
+    # features stored by an older version lack the newer columns: read them in tonight's shape
+    stored = f"(SELECT * FROM {shape} LIMIT 0) UNION ALL BY NAME ({parquet_sql(prev.features)})"
     features = view(
         con,
         "index_all",
         f"""
-        SELECT f.* EXCLUDE (features_on) FROM ({parquet_sql(prev.features)}) f
+        SELECT f.* EXCLUDE (features_on) FROM ({stored}) f
         SEMI JOIN {links} l ON l.mention_id = f.unique_id AND l.features_on = f.features_on""",
     )
     return Stored(links, features)
@@ -133,8 +141,9 @@ def load_night(con: duckdb.DuckDBPyConnection, data: Path, day: date, prev: Prev
         deleted = table(con, "night_deleted", "SELECT NULL::VARCHAR AS mention_id LIMIT 0")
         return Night(mentions, deleted)
     newest = current_version_sql(
-        parquet_sql(files), "mention_id", day, after=prev.day, keep_tombstones=True
-    )
+        typed_sql("std.person_mention", parquet_sql(files)), "mention_id", day,
+        after=prev.day, keep_tombstones=True,
+    )  # fmt: skip
     arrived = table(con, "_night", newest)
     mentions = table(
         con, "night_mentions", f"SELECT * FROM {arrived} WHERE NOT coalesce(is_deleted, false)"

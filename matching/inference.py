@@ -160,7 +160,17 @@ def _rows(con: duckdb.DuckDBPyConnection, table: str) -> int:
 
 def cannot_link_sql(settings: dict[str, Any]) -> str:
     """SQL condition on a scored pair: a pinned level says these are two different people."""
-    twin = gamma_of(settings, "id_no", "same address and birth, other sequence")
-    sibling = gamma_of(settings, "mother", "same mother, two babies of one delivery register")
-    named = gamma_of(settings, "mother", "same mother and birth, other name")
-    return f"(gamma_id_no = {twin} OR gamma_mother IN ({sibling}, {named}))"
+    apart = {
+        "id_no": ("same address and birth, other sequence", "two valid resident numbers"),
+        "birth_date": ("a generation apart",),
+        "mother": (
+            "same mother, two babies of one delivery register",
+            "same mother and birth, other name",
+            "same mother and birth, other birth order",
+        ),
+    }
+    terms = []
+    for comparison, labels in apart.items():
+        gammas = ", ".join(str(gamma_of(settings, comparison, label)) for label in labels)
+        terms.append(f"gamma_{comparison} IN ({gammas})")
+    return "(" + " OR ".join(terms) + ")"

@@ -27,7 +27,8 @@ from kernel.city import city
 from kernel.layout import Layout
 from matching import crosswalk, decisions, index, registry, relations
 from matching.blocking import count_candidate_pairs, index_candidates
-from matching.clustering import MANUAL_WEIGHT, classify_pairs, cluster_new
+from matching.clustering import CONFLICT, MANUAL_WEIGHT, classify_pairs, cluster_new
+from matching.family import mother_child
 from matching.features import keyed_view, population_features, record_features
 from matching.golden import golden_records
 from matching.inference import gamma_columns, population_scaled, score_new
@@ -52,6 +53,9 @@ class LinkSummary:
     residents: int = 0
     new_residents: int = 0
     bridged_clusters: int = 0
+    constraint_cuts: int = 0  # clusters of new mentions cut because they broke a constraint
+    constraint_refusals: int = 0  # residents a cluster was kept from because of one
+    mother_child: int = 0  # mother–child relations after the night
     queued_pairs: int = 0
     audit_rows: int = 0
     retired_residents: int = 0
@@ -117,13 +121,14 @@ def _link(
     decided = relations.frame(con, "decided_pairs", replay.pairs)
     scoring = time.perf_counter()
     scored = _score(con, model, split, stored, decided, summary)
-    clusters = cluster_new(con, scored.new_features, scored.decisions)
+    clusters, summary.constraint_cuts = cluster_new(con, scored.new_features, scored.decisions)
     first = registry.read_counter(
         prev.crosswalk and str(prev.crosswalk),
         con.sql(f"SELECT DISTINCT resident_id FROM {stored.links}").df(),
     )
-    candidates = _attach_candidates(con, scored.decisions, clusters, stored, split)
-    assigned, counter = registry.attach(con, candidates, first, clusters)
+    candidates = _attach_candidates(con, scored, clusters, stored, split)
+    summary.constraint_refusals = int(candidates["broken"].sum())
+    assigned, counter = registry.attach(con, candidates.drop(columns="broken"), first, clusters)
     summary.scoring_seconds = round(time.perf_counter() - scoring, 3)
     links = crosswalk.build(con, stored, split, assigned, scored.decisions, day, model.version)
     ledger = registry.Ledger()
@@ -134,7 +139,7 @@ def _link(
     queue = build_queue(
         con, data, day, prev, model.settings, replay, (scored.decisions, split.removed, links)
     )
-    _write(con, Outputs(data, day, counter, ledger, split, links, queue), summary)
+    _write(con, Outputs(data, day, counter, ledger, split, stored, links, queue), summary)
     summary.bridged_clusters = relations.count(
         con, f"(SELECT DISTINCT resident_id FROM {assigned} WHERE bridged)"
     )
@@ -190,8 +195,8 @@ def _score(
             NULL::DOUBLE AS match_probability, {gammas} LIMIT 0""",
         )
     summary.scored_pairs = relations.count(con, pairs)
-    flags = f"""(SELECT unique_id, multiple_birth FROM {new_features} UNION ALL
-                 SELECT unique_id, multiple_birth FROM {index_features})"""
+    flags = f"""(SELECT unique_id, multiple_birth, role_group FROM {new_features} UNION ALL
+                 SELECT unique_id, multiple_birth, role_group FROM {index_features})"""
     decided_pairs = classify_pairs(con, model.settings, model.thresholds, flags, pairs, decided)
     summary.auto_pairs, summary.review_pairs = con.execute(f"""
         SELECT count(*) FILTER (decision = 'auto'), count(*) FILTER (decision = 'review')
@@ -201,19 +206,24 @@ def _score(
 
 def _attach_candidates(
     con: duckdb.DuckDBPyConnection,
-    decided: Rel,
+    scored: Scored,
     clusters: Rel,
     stored: index.Stored,
     split: index.Split,
 ) -> pd.DataFrame:
     """Per cluster of new mentions, the existing residents it links to automatically, and
-    whether a cannot-link pair (pinned, or a reviewer's non-match) forbids each."""
-    return con.sql(f"""
+    whether one may be joined: not when a cannot-link pair (pinned, or a reviewer's non-match)
+    forbids it, nor when the cluster and the resident would together break a constraint (two
+    valid resident ID numbers, two birth orders of one mother's babies born one day)."""
+    candidates = relations.table(
+        con,
+        "_attach",
+        f"""
         WITH e AS (
             SELECT c.cluster_key, p.resident_id, d.decision,
                 CASE WHEN d.reason = 'reviewer decision: match' THEN {MANUAL_WEIGHT}
                      ELSE d.match_weight END AS match_weight, d.match_probability
-            FROM {decided} d
+            FROM {scored.decisions} d
             JOIN {clusters} c ON c.unique_id = d.new_id
             JOIN {stored.links} p ON p.mention_id = d.other_id
             WHERE d.between AND d.decision IN ('auto', 'cannot_link')
@@ -222,8 +232,28 @@ def _attach_candidates(
             max(match_weight) FILTER (decision = 'auto') AS weight,
             max(match_probability) FILTER (decision = 'auto') AS probability,
             NOT bool_or(decision = 'cannot_link') AS usable
-        FROM e GROUP BY ALL HAVING bool_or(decision = 'auto')
-        ORDER BY cluster_key, resident_id""").df()
+        FROM e GROUP BY ALL HAVING bool_or(decision = 'auto')""",
+    )
+    facts = """SELECT unique_id, id_key, id_valid, mother_key, birth_key, birth_order"""
+    return con.sql(f"""
+        WITH mine AS (
+            SELECT c.cluster_key, f.* FROM {clusters} c
+            JOIN ({facts} FROM {scored.new_features}) f USING (unique_id)),
+        theirs AS (
+            SELECT l.resident_id, f.* FROM {stored.links} l
+            JOIN ({facts} FROM {stored.features}) f ON f.unique_id = l.mention_id
+            WHERE l.resident_id IN (SELECT resident_id FROM {candidates})
+              AND l.mention_id NOT IN (SELECT mention_id FROM {split.removed})),
+        broken AS (
+            SELECT DISTINCT k.cluster_key, k.resident_id
+            FROM {candidates} k
+            JOIN mine a ON a.cluster_key = k.cluster_key
+            JOIN theirs b ON b.resident_id = k.resident_id
+            WHERE {CONFLICT})
+        SELECT k.cluster_key, k.resident_id, k.weight, k.probability,
+            k.usable AND b.cluster_key IS NULL AS usable, b.cluster_key IS NOT NULL AS broken
+        FROM {candidates} k LEFT JOIN broken b USING (cluster_key, resident_id)
+        ORDER BY k.cluster_key, k.resident_id""").df()
 
 
 @dataclass(frozen=True)
@@ -235,6 +265,7 @@ class Outputs:
     counter: int
     ledger: registry.Ledger
     split: index.Split
+    stored: index.Stored
     links: Rel
     queue: Rel
 
@@ -260,6 +291,14 @@ def _write(con: duckdb.DuckDBPyConnection, out: Outputs, summary: LinkSummary) -
     summary.retired_residents = index.write_night(con, retired, data, day, index.REDIRECT)
     golden = golden_records(con, Layout(data), day, f"SELECT * FROM {out.links}")
     index.write_night(con, golden, data, day, index.RESIDENT)
+    current = f"""(SELECT * FROM {out.stored.features}
+                   WHERE unique_id NOT IN (SELECT mention_id FROM {out.split.removed})
+                     AND unique_id NOT IN (SELECT unique_id FROM {out.split.new})
+                   UNION ALL BY NAME SELECT * FROM {out.split.new})"""
+    families = mother_child(con, current, out.links, Rel("golden"))
+    summary.mother_child = index.write_night(
+        con, f"SELECT * FROM {families}", data, day, index.MOTHER_CHILD
+    )
     counter_meta = {registry.COUNTER_KEY: str(out.counter).encode()}
     summary.mentions = index.write_night(
         con, crosswalk.final_sql(out.links, out.queue), data, day, index.CROSSWALK, counter_meta

@@ -90,7 +90,7 @@ def _estimate(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
     priors = {"mother": _prior_within(con, ("mother_key", "birth_key"), "mother_key")}
     settings = _decontaminate_u(settings, priors)
     settings = _take_u(settings, _distinct_person_u(con, seed))
-    return _neutralise_unobserved(_floor_m(settings))
+    return _floor_m(_neutralise_unobserved(settings))
 
 
 def _distinct_person_u(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
@@ -123,17 +123,43 @@ def _take_u(settings: dict[str, Any], distinct: dict[str, Any]) -> dict[str, Any
     return settings
 
 
-# A trained m below this is raised to it: a simulated month sees almost nobody move house or
-# change a phone, a real city does, and a level must not become a veto (weight -40) by chance.
+# A trained m below this is raised to it: a level must not become a veto (weight -40) by chance.
 M_FLOOR = 1e-3
+# The documented prior of the damage a true match shows, per level: how often one person's two
+# records disagree in that way in registry data (a few per cent change phone or move house in a
+# year, about one in a hundred birth dates or ID numbers is mistyped). A trained m below it is
+# raised to it, and a level training never saw among matches takes it: a simulated month or a
+# clean first night sees too little damage to learn it, and a city's own data corrects it when
+# the model is retrained there.
+PRIOR_M: dict[tuple[str, str], float] = {
+    ("id_no", "one character mistyped"): 0.01,
+    ("id_no", "other ID one or two characters apart"): 0.01,
+    ("id_no", "All other comparisons"): 0.005,
+    ("name", "same pinyin"): 0.005,
+    ("name", "close spelling"): 0.01,
+    ("name", "a part of the name shared"): 0.005,
+    ("name", "All other comparisons"): 0.005,
+    ("birth_date", "month and day swapped"): 0.002,
+    ("birth_date", "one digit or one day off"): 0.01,
+    ("birth_date", "same year"): 0.002,
+    ("birth_date", "All other comparisons"): 0.005,
+    ("sex", "All other comparisons"): 0.005,
+    ("phone", "last 8 digits"): 0.005,
+    ("phone", "All other comparisons"): 0.1,
+    ("address", "similar address"): 0.05,
+    ("address", "same district"): 0.1,
+    ("address", "All other comparisons"): 0.1,
+}
 
 
 def _floor_m(settings: dict[str, Any]) -> dict[str, Any]:
     for comp in settings["comparisons"]:
         for level in comp["comparison_levels"]:
             m = level.get("m_probability")
-            if m is not None and not level.get("fix_m_probability"):
-                level["m_probability"] = max(m, M_FLOOR)
+            if m is None or level.get("fix_m_probability") or level.get("is_null_level"):
+                continue
+            prior = PRIOR_M.get((comp["output_column_name"], level.get("label_for_charts")))
+            level["m_probability"] = max(m, M_FLOOR, prior or 0.0)
     return settings
 
 
@@ -187,6 +213,9 @@ def _neutralise_unobserved(settings: dict[str, Any]) -> dict[str, Any]:
             if level.get("is_null_level"):
                 continue
             m, u = level.get("m_probability"), level.get("u_probability")
+            prior = PRIOR_M.get((comp["output_column_name"], level.get("label_for_charts")))
+            if m is None and prior is not None:  # unseen among matches: the documented prior
+                level["m_probability"] = m = prior
             if u is None and (m is not None or level.get("fix_m_probability")):
                 level["u_probability"] = UNSEEN_U
             elif m is None:

@@ -1,8 +1,11 @@
 """Personal names: cleaned, simplified, placeholders recognised, pinyin and surname split.
 
 Chinese names lose inner spaces and traditional characters (OpenCC t2s); Latin names are
-upper-cased with single spaces. A placeholder written where the name is not yet known (张XX之子,
-婴儿, 新生儿, 无名氏) is not a name: it becomes null and is flagged. Pinyin is toneless, one
+upper-cased with single spaces. A placeholder written where the name is not yet known is not a
+name: it becomes null and is flagged — 张XX之子, 王芳之女, 婴儿, 新生儿, 无名氏, and the names
+clinics give a baby before it has one: 张宝宝, 宝宝, 大宝/二宝, 小张, 王芳婴, 王芳之婴2. What a
+placeholder says of the birth order (大宝 1, 二宝 2, 长女 1, 之婴2 2) is kept: it tells twins
+apart. Pinyin is toneless, one
 syllable per character, with a surname table for the surnames pypinyin reads with their common
 reading (单 shan, not dan). The work is per DISTINCT name (``standardise_names``), so a column
 of a million mentions costs one pass of pypinyin over its few hundred thousand names.
@@ -96,10 +99,24 @@ SURNAME_PINYIN = {
 _PLACEHOLDERS = re.compile(
     r"^(?:.{0,15}(?:之子|之女|之儿|之婴|之孩|儿子|女儿)\d*"
     r"|(?:男|女)?(?:婴|婴儿|新生儿|早产儿)\d*"
+    r"|.{2,15}婴儿?\d*|.{1,15}(?:之婴儿?|之?宝宝|的(?:儿子|女儿|孩子|宝宝))\d*"
+    r"|(?:大|小|二|三|四|老大|老二|老三)?宝宝?|(?:长|次|幼)(?:子|女)|双胞胎[大小一二]?"
     r"|[\u3400-\u9fff]{1,2}(?:XX|X|某某|某)(?:之子|之女)?|无名氏|不详|未知|待定|未命名|测试"
     r"|NULL|NONE|N/?A|-+)$",
     re.IGNORECASE,
 )
+# 小 + a common surname is what a clinic calls a baby (小张), not a name: 小 is no surname of
+# note, and a given name is not written without one
+_SMALL_SURNAME = re.compile(
+    "^小["
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "]$"
+)
+_ORDER_WORDS = {"大": 1, "长": 1, "老大": 1, "二": 2, "次": 2, "老二": 2, "三": 3, "老三": 3,
+                "四": 4, "一": 1}  # fmt: skip
+_ORDER = re.compile(r"^(老大|老二|老三|大|二|三|四)宝|^(长|次)(?:子|女)|^双胞胎([大小一二])"
+                    r"|(?:之子|之女|之儿|之婴|婴|婴儿|宝宝)(\d)$")  # fmt: skip
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
 _LATIN_SEPARATORS = str.maketrans({",": " ", "，": " "})
 _MIDDLE_DOTS = str.maketrans({c: "·" for c in "•・‧∙⋅．."})
@@ -113,6 +130,8 @@ class NameParts(NamedTuple):
     given_name: str | None
     name_is_placeholder: bool
     name_pinyin_tone: str | None = None
+    birth_order: int | None = None
+    placeholder_child: bool = False
 
 
 @cache
@@ -142,8 +161,28 @@ def _latin(text: str) -> str | None:
 
 
 def is_placeholder(name: str | None) -> bool:
-    """True for text standing in for an unknown name (张XX之子, 婴儿, 无名氏 …)."""
-    return bool(name) and bool(_PLACEHOLDERS.match(name))
+    """True for text standing in for an unknown name (张XX之子, 张宝宝, 二宝, 小张, 无名氏 …)."""
+    return bool(name) and bool(_PLACEHOLDERS.match(name) or _SMALL_SURNAME.match(name))
+
+
+_UNKNOWN = re.compile(r"^(?:无名氏|不详|未知|待定|未命名|测试|NULL|NONE|N/?A|-+)$", re.IGNORECASE)
+
+
+def names_a_baby(placeholder: str | None) -> bool:
+    """True for a placeholder that is what a baby is called before it has a name (张宝宝,
+    王芳之子, 婴儿, 大宝, 小张): the record is a child's, whatever identity it carries."""
+    return is_placeholder(placeholder) and not _UNKNOWN.match(placeholder or "")
+
+
+def birth_order(placeholder: str | None) -> int | None:
+    """The birth order a placeholder names (大宝 1, 二宝 2, 次女 2, 王芳之婴2 2), else None."""
+    found = _ORDER.search(placeholder or "")
+    if not found:
+        return None
+    word = next(g for g in found.groups() if g)
+    if word.isdigit():
+        return int(word)
+    return {"小": 2}.get(word, _ORDER_WORDS.get(word))
 
 
 def split_name(name: str | None) -> tuple[str | None, str | None]:
@@ -202,7 +241,7 @@ def _surname_tones(surname: str) -> list[str]:
 def standardise_name(raw: str | None) -> NameParts:
     name = clean_name(raw)
     if is_placeholder(name):
-        return NameParts(None, None, None, None, True, None)
+        return NameParts(None, None, None, None, True, None, birth_order(name), names_a_baby(name))
     surname, given = split_name(name)
     return NameParts(name, to_pinyin(name), surname, given, False, to_pinyin_tone(name))
 
@@ -214,4 +253,5 @@ def standardise_names(names: pd.Series) -> pd.DataFrame:
     table.index = pd.Index(distinct, dtype=object)
     out = table.reindex(names.astype(object).where(names.notna(), None)).set_axis(names.index)
     out["name_is_placeholder"] = out["name_is_placeholder"].fillna(False).astype(bool)
+    out["placeholder_child"] = out["placeholder_child"].fillna(False).astype(bool)
     return out

@@ -11,12 +11,12 @@ from typing import Any
 
 import duckdb
 import pandas as pd
-from pypinyin import lazy_pinyin
 
 from matching.features import build_features
 from matching.inference import comparison_levels, score_new
 from matching.model import load_model
 from pipelines.standardise.ids import standardise_ids
+from pipelines.standardise.names import standardise_name
 
 _DEFAULTS: dict[str, Any] = {
     "source": "hospital",
@@ -58,7 +58,10 @@ def mention(record_id: str = "1", **fields: Any) -> dict[str, Any]:
     row["mention_id"] = ":".join(
         str(row[k]) for k in ("source", "org_code", "dataset", "record_id", "role")
     )
-    row["name_pinyin"] = " ".join(lazy_pinyin(row["name"])) if row["name"] else None
+    if row["name"] is not None and "name_pinyin" not in fields:
+        parts = standardise_name(row["name"])  # as standardisation writes it (Latin upper-cased)
+        row.update(name=parts.name, name_pinyin=parts.name_pinyin, surname=parts.surname,
+                   given_name=parts.given_name, birth_order=parts.birth_order)  # fmt: skip
     return row
 
 

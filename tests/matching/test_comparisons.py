@@ -54,11 +54,12 @@ CASES = [
         {"id_no": idno.make("320505", date(2020, 5, 1), 3)},
         "same address and birth, other sequence",
     ),
+    # two different checksum-valid resident numbers: two people (pinned, a cannot-link)
     (
         "id_no",
         {"id_no": ID},
         {"id_no": idno.make("320505", date(1980, 1, 2), 11)},
-        "All other comparisons",
+        "two valid resident numbers",
     ),
     # address code typed wrong in two digits (check copied, so invalid): birth 19491231 and
     # the female sequence parity still agree
@@ -68,6 +69,28 @@ CASES = [
         "id_no",
         {"id_no": ID},
         {"id_no": idno.make("320505", date(1949, 12, 31), 22)},
+        "two valid resident numbers",
+    ),
+    # a valid number against a damaged one that shares nothing: only "else"
+    ("id_no", {"id_no": ID}, {"id_no": "3205051980010201X9"}, "All other comparisons"),
+    # passports (no check character): one or two characters apart is a typo signal, and
+    # across kinds (a passport against a resident number) it is not
+    (
+        "id_no",
+        {"id_no": "E12345678", "id_type": "03"},
+        {"id_no": "E12345687", "id_type": "03"},
+        "other ID one or two characters apart",
+    ),
+    (
+        "id_no",
+        {"id_no": "H0123456", "id_type": "06"},
+        {"id_no": "H0123457", "id_type": "06"},
+        "other ID one or two characters apart",
+    ),
+    (
+        "id_no",
+        {"id_no": "E12345678", "id_type": "03"},
+        {"id_no": "E98765432", "id_type": "03"},
         "All other comparisons",
     ),
     ("id_no", {"id_no": ID}, {}, "null"),
@@ -78,11 +101,19 @@ CASES = [
     # 伟 and 维 are both "wei": homophones
     ("name", {"name": "王伟"}, {"name": "王维"}, "same pinyin"),
     # "zhang jing" vs "zhang jin": one letter (the nasal ending) apart
-    ("name", {"name": "张静"}, {"name": "张锦"}, "pinyin one edit"),
+    ("name", {"name": "张静"}, {"name": "张锦"}, "close spelling"),
     # "zhang zi han" vs "zhang zi xuan": pinyin far apart, surname and 子 shared
-    ("name", {"name": "张子涵"}, {"name": "张子轩"}, "same surname, a given-name character shared"),
+    ("name", {"name": "张子涵"}, {"name": "张子轩"}, "a part of the name shared"),
     ("name", {"name": "王伟"}, {"name": "李娜"}, "All other comparisons"),
     ("name", {"name": "王伟"}, {}, "null"),
+    # Latin names: the same words in another order are the same name; accents and case go
+    ("name", {"name": "John Smith"}, {"name": "SMITH JOHN"}, "exact"),
+    ("name", {"name": "José García"}, {"name": "JOSE GARCIA"}, "exact"),
+    # one letter mistyped in a Latin name: Jaro-Winkler 0.96 on ASCII
+    ("name", {"name": "JOHN SMITH"}, {"name": "JOHN SMYTH"}, "close spelling"),
+    # a Latin name sharing one whole word
+    ("name", {"name": "JOHN SMITH"}, {"name": "JOHN MILLER"}, "a part of the name shared"),
+    ("name", {"name": "JOHN SMITH"}, {"name": "MARY JONES"}, "All other comparisons"),
     # --- birth date ----------------------------------------------------------------------
     ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1985, 3, 12)}, "exact"),
     # month 03 and day 12 swapped
@@ -120,6 +151,20 @@ CASES = [
     ),
     # a default date is a placeholder (stop list), not a birth date
     ("birth_date", {"birth_date": date(1985, 3, 12)}, {"birth_date": date(1900, 1, 1)}, "null"),
+    # a mother and her baby: 1988 and 2026 are 38 years apart, never one person (pinned)
+    (
+        "birth_date",
+        {"birth_date": date(1988, 5, 2)},
+        {"birth_date": date(2026, 3, 1)},
+        "a generation apart",
+    ),
+    # 1985 vs 1995: one digit, a typo, not a generation
+    (
+        "birth_date",
+        {"birth_date": date(1985, 3, 12)},
+        {"birth_date": date(1995, 3, 12)},
+        "one digit or one day off",
+    ),
     # --- sex, phone ------------------------------------------------------------------
     ("sex", {"sex_code": "1"}, {"sex_code": "1"}, "exact"),
     ("sex", {"sex_code": "1"}, {"sex_code": "2"}, "All other comparisons"),

@@ -42,14 +42,18 @@ def test_names_are_standardised(
 
 
 @pytest.mark.parametrize(
-    "raw", ["张XX之子", "张丽之女", "婴儿", "新生儿", "男婴", "无名氏", "李某", "不详"]
-)
+    "raw",
+    ["张XX之子", "张丽之女", "婴儿", "新生儿", "男婴", "无名氏", "李某", "不详",
+     # what clinics call a baby before it has a name: parent's surname or name, or its order
+     "张宝宝", "宝宝", "大宝", "二宝", "小宝", "小张", "王芳婴", "王芳之婴2", "王芳的儿子",
+     "次女", "双胞胎大"],
+)  # fmt: skip
 def test_placeholders_are_not_names(raw: str) -> None:
     parts = standardise_name(raw)
     assert parts.name is None and parts.name_pinyin is None and parts.name_is_placeholder is True
 
 
-@pytest.mark.parametrize("raw", ["MAX", "张婴", "王子", "李女"])
+@pytest.mark.parametrize("raw", ["MAX", "张婴", "王子", "李女", "李婴", "小明", "王宝", "张宝"])
 def test_real_names_that_look_close_to_placeholders(raw: str) -> None:
     assert standardise_name(raw).name_is_placeholder is False
 
@@ -96,3 +100,13 @@ def test_helpers_for_the_linkage_stage() -> None:
     assert to_pinyin("单") == "shan" and to_pinyin(None) is None
     assert split_name("司马光") == ("司马", "光")
     assert split_name("司马") == ("司", "马")  # two characters: a one-character surname
+
+
+@pytest.mark.parametrize(
+    ("raw", "order"),
+    [("大宝", 1), ("二宝", 2), ("三宝", 3), ("老二宝", 2), ("长女", 1), ("次子", 2),
+     ("双胞胎小", 2), ("王芳之婴2", 2), ("王芳之子1", 1), ("张宝宝", None), ("婴儿", None)],
+)  # fmt: skip
+def test_a_placeholder_keeps_the_birth_order_it_names(raw: str, order: int | None) -> None:
+    # twins are told apart by it: 大宝 and 二宝 of one mother are two children
+    assert standardise_name(raw).birth_order == order

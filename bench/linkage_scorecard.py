@@ -1,0 +1,206 @@
+"""The linkage scorecard: the master person index measured on data it was not tuned on.
+
+``python -m bench linkage_scorecard`` builds every dataset as a sources root, runs the nightly
+linkage over it (reference, extract, standardise, link), and scores the crosswalk against the
+dataset's truth beside two baselines on the same records: an ID-number-only index and textbook
+Splink (``bench/_textbook_splink.py``: standard comparisons, no Chinese-specific work, trained
+on the dataset itself). Datasets:
+
+- ``febrl1`` … ``febrl4``: the public FEBRL benchmarks (Latin names, identifiers without a
+  checksum), delivered as hospital patients (``bench/scenarios/febrl.py``);
+- ``hard_cases``: a hand-built suite of worked cases, one small group per hard kind, written
+  from the source interface by someone who had not read the model (``bench/scenarios``);
+- ``families``: an independent families scenario (newborns, placeholders, twins, mothers'
+  identities on babies), written the same way;
+- ``simulator_families``: our own simulator with births and damage turned up.
+
+Per dataset: pairwise precision / recall / F1, persons split, residents holding two people, per
+role; for datasets with ``truth/mother_child.csv`` the share of mother–child pairs related in
+``mpi.mother_child``; for the hard cases the same per kind. Each dataset runs in its own process
+(``python bench/linkage_scorecard.py DATASET``), so peak memory is per dataset. Results go to
+``bench/results/linkage_scorecard.{md,json}``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the repository importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._machine import RESULTS, PeakRss, machine
+
+WORK = Path(__file__).parent / "work" / "scorecard"
+LINK_STAGES = ("reference", "extract", "standardise", "link")
+KEY = {"HEALTHARCHIVE_PSEUDONYM_KEY": "bench-only-key-not-a-secret-0123456789"}
+# Targets of issue 10 (a benchmark, not a test)
+TARGET_PRECISION = 0.999
+
+
+def _febrl(name: str):
+    def build(root: Path) -> tuple[Path, date, date]:
+        from bench.scenarios.cli import DEFAULT_CACHE
+        from bench.scenarios.febrl import build_febrl
+
+        return build_febrl(name, DEFAULT_CACHE, root), date(2026, 2, 1), date(2026, 2, 1)
+
+    return build
+
+
+def _hard_cases(root: Path) -> tuple[Path, date, date]:
+    from bench.scenarios.hard_cases import build_hard_cases
+
+    return build_hard_cases(root), date(2026, 3, 1), date(2026, 3, 3)
+
+
+def _families(root: Path) -> tuple[Path, date, date]:
+    from bench.scenarios.families import build_families
+
+    start, days = date(2026, 3, 1), 60
+    return build_families(root, days=days, start=start), start, start + timedelta(days - 1)
+
+
+def _simulator_families(root: Path) -> tuple[Path, date, date]:
+    from simulator import SimConfig, simulate_city
+
+    start, days = date(2026, 1, 1), 30
+    turned_up = SimConfig(noise_scale=2.0, birth_rate=0.3)
+    simulate_city(root, 20_000, start, days, seed=17, config=turned_up)
+    return root, start, start + timedelta(days - 1)
+
+
+DATASETS = {
+    "febrl1": _febrl("febrl1"),
+    "febrl2": _febrl("febrl2"),
+    "febrl3": _febrl("febrl3"),
+    "febrl4": _febrl("febrl4"),
+    "hard_cases": _hard_cases,
+    "families": _families,
+    "simulator_families": _simulator_families,
+}
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] in DATASETS:
+        print(json.dumps(score(argv[0]), default=str))
+        return 0
+    names = [a for a in argv if a in DATASETS] or list(DATASETS)
+    results = {}
+    for name in names:
+        print(f"linkage scorecard: {name} …", flush=True)
+        done = subprocess.run([sys.executable, __file__, name], env={**os.environ, **KEY},
+                              check=True, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    command = "python -m bench linkage_scorecard" + (f" {' '.join(argv)}" if argv else "")
+    payload = {"command": command, "machine": machine(), "datasets": results}
+    (RESULTS / "linkage_scorecard.json").write_text(json.dumps(payload, indent=2, default=str))
+    (RESULTS / "linkage_scorecard.md").write_text(render(payload), encoding="utf-8")
+    print(f"wrote {RESULTS / 'linkage_scorecard.md'}")
+    return 0
+
+
+def score(name: str) -> dict:
+    """Build one dataset, link every night of it, score it and its baselines."""
+    import shutil
+
+    from bench._textbook_splink import textbook_splink
+    from matching.evaluation import evaluate, mother_child_coverage, per_case
+
+    root = WORK / name
+    sources, data = root / "sources", root / "data"
+    if not (sources / "truth" / "record_person.csv").exists():
+        shutil.rmtree(sources, ignore_errors=True)
+        _, first, last = DATASETS[name](sources)
+        (root / "dates.json").write_text(json.dumps([first.isoformat(), last.isoformat()]))
+    first, last = (date.fromisoformat(d) for d in json.loads((root / "dates.json").read_text()))
+    shutil.rmtree(data, ignore_errors=True)
+    with PeakRss() as rss:
+        began = time.perf_counter()
+        _link_nights(sources, data, first, last)
+        seconds = round(time.perf_counter() - began, 1)
+    figures = evaluate(sources, data)
+    out = {
+        "nights": (last - first).days + 1, "link_seconds": seconds,
+        "peak_rss_mib": round(rss.peak_mib), "ours": figures["overall"],
+        "id_only": figures["id_only_baseline"],
+        "persons_split_vs_id_only": figures["persons_split_vs_baseline"],
+        "textbook_splink": textbook_splink(sources, data, last),
+    }  # fmt: skip
+    if (sources / "truth" / "mother_child.csv").exists():
+        out["mother_child"] = mother_child_coverage(sources, data)
+    if (sources / "truth" / "cases.csv").exists():
+        out["by_kind"] = per_case(sources, data)
+    return out
+
+
+def _link_nights(sources: Path, data: Path, first: date, last: date) -> None:
+    """Every night through the linkage stage only (quality and publish do not change links)."""
+    from pipelines.run import days_between, run_stage
+
+    for night in days_between(first, last):
+        for stage in LINK_STAGES:
+            run_stage(stage, sources, data, night)
+
+
+def _row(name: str, result: dict) -> str:
+    ours, ids, splink = result["ours"], result["id_only"], result["textbook_splink"]
+    mc = result.get("mother_child", {}).get("related_share")
+    cells = [
+        name, f"{ours['mentions']:,}", f"{ours['precision']:.4f}", f"{ours['recall']:.4f}",
+        f"**{ours['f1']:.4f}**", f"{ours['persons_split']:,}",
+        f"{ours['clusters_mixed_share']:.4%}", f"{ids['f1']:.4f}", f"{ids['persons_split']:,}",
+        f"{splink['precision']:.4f}", f"{splink['f1']:.4f}",
+        "—" if mc is None else f"{mc:.1%}",
+    ]  # fmt: skip
+    return "| " + " | ".join(cells) + " |"
+
+
+def render(payload: dict) -> str:
+    m = payload["machine"]
+    lines = [
+        "# Linkage scorecard",
+        "",
+        f"Command: `{payload['command']}` · machine: {m['cores']} cores, {m['memory']}, "
+        f"{m['cpu']}, Python {m['python']}",
+        "",
+        "Every dataset linked by the nightly linkage stage with the shipped model; the two "
+        "baselines scored on the same records. Residents mixed = share of residents holding "
+        "more than one true person; mother–child = share of true mother–child pairs related in "
+        "`mpi.mother_child`.",
+        "",
+        "| dataset | mentions | P | R | F1 | persons split | residents mixed | ID-only F1 "
+        "| ID-only split | Splink P | Splink F1 | mother–child |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        *(_row(name, r) for name, r in payload["datasets"].items()),
+    ]
+    cases = payload["datasets"].get("hard_cases", {}).get("by_kind")
+    if cases:
+        lines += ["", "## Hard cases by kind", "",
+                  "| kind | groups | mentions | P | R | F1 | persons split | residents mixed |",
+                  "|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        for kind, f in sorted(cases.items()):
+            lines.append(
+                f"| {kind} | {f['groups']} | {f['mentions']} | {f['precision']:.3f} | "
+                f"{f['recall']:.3f} | {f['f1']:.3f} | {f['persons_split']} | "
+                f"{f['clusters_mixed']} |"
+            )
+    misses = [
+        n for n, r in payload["datasets"].items() if r["ours"]["precision"] < TARGET_PRECISION
+    ]
+    lines += [
+        "",
+        f"Precision target {TARGET_PRECISION}: "
+        + ("met on every dataset." if not misses else f"missed on {', '.join(misses)}."),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
