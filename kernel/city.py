@@ -51,6 +51,12 @@ class City(BaseSettings):
     stop_names_per_phone: int = Field(
         6, ge=2, description="a phone carried by this many names is a shared (office) phone"
     )
+    link_auto_merge_weight: float = Field(
+        14.0,
+        description="two existing residents merge without a reviewer only when a new record "
+        "links to both at least this strongly (match weight; 14 ≈ probability 0.99994) and "
+        "together they break no constraint; a very large value sends every such bridge to review",
+    )
     stop_birth_min_count: int = Field(
         50, ge=1, description="a birth date this frequent (and 20× the average) is a default"
     )

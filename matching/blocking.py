@@ -37,6 +37,9 @@ PREDICTION_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pinyin+phone", ("name_pinyin", "phone_key")),
     ("birth+phone", ("birth_key", "phone_key")),
     ("mother+birth", ("mother_key", "birth_key")),
+    # a child's record without a birth date (or with the mother's, nulled by the features): a
+    # mother has few children, so the block stays small
+    ("mother", ("mother_key",)),
     ("name+district+birth year", ("name", "district_key", "birth_year")),
 )
 

@@ -33,6 +33,7 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
     """
     sex_else = gamma_of(settings, "sex", "All other comparisons")
     id_exact = gamma_of(settings, "id_no", "exact")
+    sex_exact = gamma_of(settings, "sex", "exact")
     birth_else = gamma_of(settings, "birth_date", "All other comparisons")
     mother = gamma_of(settings, "mother", "exact")
     partial = gamma_of(settings, "name", "a part of the name shared")
@@ -51,6 +52,7 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
         THEN 'same mother, names differ (twins?)'
         WHEN gamma_mother = {mother} AND l.multiple_birth AND r.multiple_birth
              AND gamma_name NOT IN {same_name} AND gamma_id_no <> {id_exact}
+             AND NOT (l.twins_told_by_sex AND r.twins_told_by_sex AND gamma_sex = {sex_exact})
         THEN 'multiple birth: name or ID needed to tell the babies apart'
         WHEN {children} AND gamma_birth_date = {birth_exact}
              AND gamma_name IN ({partial}, {name_else}) AND gamma_id_no <> {id_exact}

@@ -136,6 +136,12 @@ def name_comparison() -> cl.CustomComparison:
         f"CASE WHEN {latin} THEN list_has_any(given_chars_l, given_chars_r)"
         " ELSE surname_l = surname_r AND list_has_any(given_chars_l, given_chars_r) END"
     )
+    # a baby's record under its mother's name (a hospital registers the newborn as 王芳) against
+    # another record of the baby that names the mother: the name is the mother's, not a clash
+    mothers_name = (
+        "role_group_l = 'child' AND role_group_r = 'child'"
+        " AND (name_key_l = mother_name_r OR name_key_r = mother_name_l)"
+    )
     return cl.CustomComparison(
         output_column_name="name",
         comparison_description="Chinese names via characters and toneless pinyin, Latin names "
@@ -145,6 +151,7 @@ def name_comparison() -> cl.CustomComparison:
             cll.CustomLevel("name_key_l = name_key_r", "exact").configure(
                 tf_adjustment_column="name_key"
             ),
+            cll.CustomLevel(mothers_name, "the mother name of the other record"),
             cll.CustomLevel("name_pinyin_l = name_pinyin_r", "same pinyin"),
             cll.CustomLevel(close, "close spelling"),
             cll.CustomLevel(part, "a part of the name shared"),

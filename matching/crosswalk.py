@@ -96,15 +96,56 @@ def replay_decisions(
     ).assign(match_weight=None)
     after = registry.merge(touched, matches, ledger, replay.non_matches)
     after, counter = split_apart(con, after, replay, night, ledger, counter)
+    _update(con, links, after, touched, day)
+    return counter
+
+
+def merge_strong_bridges(
+    con: duckdb.DuckDBPyConnection,
+    links: Rel,
+    bridges: pd.DataFrame,
+    ledger: registry.Ledger,
+    day: date,
+) -> int:
+    """Merge the residents a new record links to strongly at once (``bridges``: mention_id_l,
+    mention_id_r, match_weight — a pair of mentions held by the two residents), audited as
+    merges and the merged-away resident retired with a redirect. Returns the merges made."""
+    if bridges.empty:
+        return 0
+    mentions = pd.concat([bridges["mention_id_l"], bridges["mention_id_r"]]).unique()
+    con.register("_bridge_ids", pd.DataFrame({"mention_id": mentions}))
+    touched = con.sql(f"""
+        SELECT mention_id, resident_id, assigned_by FROM {links}
+        WHERE resident_id IN (SELECT resident_id FROM {links}
+                              WHERE mention_id IN (SELECT mention_id FROM _bridge_ids))
+        ORDER BY mention_id""").df()
+    con.unregister("_bridge_ids")
+    before = len(ledger.redirects)
+    after = registry.merge(
+        touched, bridges.assign(decision_id=None), ledger, set(),
+        reason="automatic: a new record links strongly to both", assigned_by="auto",
+    )  # fmt: skip
+    _update(con, links, after, touched, day)
+    return len(ledger.redirects) - before
+
+
+def _update(
+    con: duckdb.DuckDBPyConnection,
+    links: Rel,
+    after: pd.DataFrame,
+    touched: pd.DataFrame,
+    day: date,
+) -> None:
+    """Write the residents ``after`` gives the ``touched`` mentions back into ``links``."""
     changed = after.merge(touched, on="mention_id", suffixes=("", "_before"))
     changed = changed[changed["resident_id"] != changed["resident_id_before"]]
-    if not changed.empty:
-        con.register("_changed", changed[["mention_id", "resident_id", "assigned_by"]])
-        con.execute(f"""UPDATE {links} SET resident_id = c.resident_id,
-                            assigned_by = c.assigned_by, linked_on = DATE '{day}'
-                        FROM _changed c WHERE {links}.mention_id = c.mention_id""")
-        con.unregister("_changed")
-    return counter
+    if changed.empty:
+        return
+    con.register("_changed", changed[["mention_id", "resident_id", "assigned_by"]])
+    con.execute(f"""UPDATE {links} SET resident_id = c.resident_id,
+                        assigned_by = c.assigned_by, linked_on = DATE '{day}'
+                    FROM _changed c WHERE {links}.mention_id = c.mention_id""")
+    con.unregister("_changed")
 
 
 def audit_moves(

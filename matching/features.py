@@ -55,6 +55,7 @@ _TEXT_COLUMNS = (
     "id_type",
     "id_no",
     "mother_id_no",
+    "mother_name",
     "name",
     "name_pinyin",
     "surname",
@@ -107,6 +108,7 @@ WITH base AS (
              CASE WHEN coalesce(id_type, '01') = '01' THEN 'resident' ELSE 'other' END
         END AS id_kind,
         nullif(trim(name), '') AS name,
+        nullif(trim(mother_name), '') AS mother_name,
         coalesce(regexp_full_match(trim(name), '[A-Z][A-Z .''-]*'), false) AS name_latin,
         birth_order, placeholder_child,
         nullif(trim(name_pinyin), '') AS name_pinyin,
@@ -192,10 +194,10 @@ def record_features(
 _POPULATION_SQL = """
 CREATE OR REPLACE TEMP VIEW _everyone AS
     SELECT unique_id, name, name_key, id_key, mother_key, phone_key, birth_key, name_pinyin,
-           delivery_key, birth_order FROM {index}
+           delivery_key, birth_order, sex_key FROM {index}
     UNION ALL BY NAME
     SELECT unique_id, name, name_key, id_key, mother_key, phone_key, birth_key, name_pinyin,
-           delivery_key, birth_order FROM {new};
+           delivery_key, birth_order, sex_key FROM {new};
 CREATE OR REPLACE TEMP TABLE _stop_id AS
     WITH mine AS (SELECT DISTINCT v FROM (SELECT id_key AS v FROM {new} UNION ALL
                                           SELECT mother_key FROM {new}) WHERE v IS NOT NULL)
@@ -226,9 +228,15 @@ CREATE OR REPLACE TEMP TABLE tf_name_key AS
 -- a mother with two babies born the same day: two delivery records, two different names, or
 -- two birth orders (大宝, 二宝)
 CREATE OR REPLACE TEMP TABLE _multiple_birth AS
-    SELECT mother_key, birth_key FROM _everyone
+    SELECT mother_key, birth_key,
+        -- a boy and a girl (as many sexes as babies in the delivery register): the sex tells
+        -- them apart, so a pair agreeing on it needs no reviewer
+        count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN unique_id END)
+            = count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN sex_key END)
+            AS told_by_sex
+    FROM _everyone
     WHERE mother_key IN (SELECT mother_key FROM {new}) AND birth_key IS NOT NULL
-    GROUP BY ALL
+    GROUP BY mother_key, birth_key
     HAVING count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN unique_id END) >= 2
         OR count(DISTINCT name_pinyin) >= 2 OR count(DISTINCT birth_order) >= 2;
 """
@@ -257,7 +265,8 @@ FROM (
         coalesce(f.mother_key IN (SELECT v FROM {p.stop_id}), false) AS stop_mother,
         coalesce(f.birth_key IN (SELECT v FROM {p.stop_birth}), false) AS stop_birth,
         coalesce(f.phone_key IN (SELECT v FROM {p.stop_phone}), false) AS stop_phone,
-        m.mother_key IS NOT NULL AS multiple_birth
+        m.mother_key IS NOT NULL AS multiple_birth,
+        coalesce(m.told_by_sex, false) AS twins_told_by_sex
     FROM {features} f
     LEFT JOIN {p.multiple_birth} m ON m.mother_key = f.mother_key AND m.birth_key = f.birth_key
 )

@@ -58,6 +58,7 @@ KEY_COLUMNS = (
     "district_key",
     "delivery_key",
     "birth_order",
+    "sex_key",
 )
 
 

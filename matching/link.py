@@ -56,6 +56,7 @@ class LinkSummary:
     constraint_cuts: int = 0  # clusters of new mentions cut because they broke a constraint
     constraint_refusals: int = 0  # residents a cluster was kept from because of one
     mother_child: int = 0  # mother–child relations after the night
+    automatic_merges: int = 0  # residents merged because a new record linked strongly to both
     queued_pairs: int = 0
     audit_rows: int = 0
     retired_residents: int = 0
@@ -132,6 +133,8 @@ def _link(
     summary.scoring_seconds = round(time.perf_counter() - scoring, 3)
     links = crosswalk.build(con, stored, split, assigned, scored.decisions, day, model.version)
     ledger = registry.Ledger()
+    bridges = _strong_bridges(con, scored, clusters, assigned, stored)
+    summary.automatic_merges = crosswalk.merge_strong_bridges(con, links, bridges, ledger, day)
     replayed = crosswalk.Replayed(split, stored, decided, (model.settings, model.thresholds))
     counter = crosswalk.replay_decisions(con, links, replay, replayed, ledger, counter, day)
     crosswalk.audit_moves(con, stored, split, links, ledger)
@@ -195,8 +198,9 @@ def _score(
             NULL::DOUBLE AS match_probability, {gammas} LIMIT 0""",
         )
     summary.scored_pairs = relations.count(con, pairs)
-    flags = f"""(SELECT unique_id, multiple_birth, role_group FROM {new_features} UNION ALL
-                 SELECT unique_id, multiple_birth, role_group FROM {index_features})"""
+    cols = "unique_id, multiple_birth, twins_told_by_sex, role_group"
+    flags = f"""(SELECT {cols} FROM {new_features} UNION ALL
+                 SELECT {cols} FROM {index_features})"""
     decided_pairs = classify_pairs(con, model.settings, model.thresholds, flags, pairs, decided)
     summary.auto_pairs, summary.review_pairs = con.execute(f"""
         SELECT count(*) FILTER (decision = 'auto'), count(*) FILTER (decision = 'review')
@@ -254,6 +258,49 @@ def _attach_candidates(
             k.usable AND b.cluster_key IS NULL AS usable, b.cluster_key IS NOT NULL AS broken
         FROM {candidates} k LEFT JOIN broken b USING (cluster_key, resident_id)
         ORDER BY k.cluster_key, k.resident_id""").df()
+
+
+def _strong_bridges(
+    con: duckdb.DuckDBPyConnection,
+    scored: Scored,
+    clusters: Rel,
+    assigned: Rel,
+    stored: index.Stored,
+) -> pd.DataFrame:
+    """Pairs (a new mention, an index mention of another resident) by which a cluster that
+    joined one resident also links, at least the city's ``link_auto_merge_weight`` strongly,
+    to another: the two residents are one person, unless together they would break a
+    constraint."""
+    return con.sql(f"""
+        WITH strong AS (
+            SELECT a.resident_id AS keep, p.resident_id AS other, d.new_id, d.other_id,
+                d.match_weight
+            FROM {scored.decisions} d
+            JOIN {clusters} c ON c.unique_id = d.new_id
+            JOIN {assigned} a ON a.unique_id = d.new_id
+            JOIN {stored.links} p ON p.mention_id = d.other_id
+            WHERE d.between AND d.decision = 'auto' AND a.bridged
+              AND d.match_weight >= {city().link_auto_merge_weight}
+              AND p.resident_id <> a.resident_id),
+        facts AS (
+            SELECT l.resident_id, f.unique_id, f.id_key, f.id_valid, f.mother_key, f.birth_key,
+                f.birth_order
+            FROM {stored.links} l JOIN {stored.features} f ON f.unique_id = l.mention_id
+            WHERE l.resident_id IN (SELECT keep FROM strong UNION SELECT other FROM strong)
+            UNION ALL
+            SELECT a.resident_id, f.unique_id, f.id_key, f.id_valid, f.mother_key,
+                f.birth_key, f.birth_order
+            FROM {assigned} a JOIN {scored.new_features} f USING (unique_id)
+            WHERE a.resident_id IN (SELECT keep FROM strong)),
+        broken AS (
+            SELECT DISTINCT s.keep, s.other FROM strong s
+            JOIN facts a ON a.resident_id = s.keep JOIN facts b ON b.resident_id = s.other
+            WHERE {CONFLICT})
+        SELECT new_id AS mention_id_l, other_id AS mention_id_r, match_weight
+        FROM strong WHERE (keep, other) NOT IN (SELECT (keep, other) FROM broken)
+        QUALIFY row_number() OVER (PARTITION BY keep, other ORDER BY match_weight DESC,
+                                   new_id, other_id) = 1
+        ORDER BY match_weight DESC, mention_id_l, mention_id_r""").df()
 
 
 @dataclass(frozen=True)

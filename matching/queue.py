@@ -16,7 +16,7 @@ from typing import Any
 
 import duckdb
 
-from kernel.sql import parquet_sql
+from kernel.sql import parquet_sql, sql_string
 from matching import index
 from matching.decisions import Replay
 from matching.inference import comparison_levels
@@ -32,7 +32,9 @@ def level_columns_sql(settings: dict[str, Any]) -> str:
     """One ``<comparison>_level`` label column per comparison, from the gamma columns."""
     cols = []
     for comp, levels in comparison_levels(settings).items():
-        cases = " ".join(f"WHEN {g} THEN '{label}'" for g, label in sorted(levels.items()))
+        cases = " ".join(
+            f"WHEN {g} THEN {sql_string(label)}" for g, label in sorted(levels.items())
+        )
         cols.append(f"CASE gamma_{comp} {cases} END AS {comp}_level")
     return ", ".join(cols)
 

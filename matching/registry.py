@@ -126,7 +126,12 @@ def attach(
 
 
 def merge(
-    links: pd.DataFrame, pairs: pd.DataFrame, ledger: Ledger, blocked: set[frozenset[str]]
+    links: pd.DataFrame,
+    pairs: pd.DataFrame,
+    ledger: Ledger,
+    blocked: set[frozenset[str]],
+    reason: str = "reviewer decision: match",
+    assigned_by: str = "manual",
 ) -> pd.DataFrame:
     """Merge the residents of each pair of mentions (``mention_id_l``, ``mention_id_r``,
     ``decision_id``, ``match_weight``) in order; returns the new ``links``.
@@ -155,7 +160,6 @@ def merge(
             continue
         keep = min((a, b), key=lambda r: (-len(members[r]), r))
         gone = b if keep == a else a
-        reason = "reviewer decision: match"
         for mention_id in sorted(members[gone]):
             ledger.log(
                 "merge", gone, keep, reason, mention_id, pair.match_weight, None, pair.decision_id
@@ -167,7 +171,7 @@ def merge(
     links = links.copy()
     moved = links["resident_id"].map(final).fillna(links["resident_id"]) != links["resident_id"]
     links.loc[moved, "resident_id"] = links.loc[moved, "resident_id"].map(final)
-    links.loc[moved, "assigned_by"] = "manual"
+    links.loc[moved, "assigned_by"] = assigned_by
     return links
 
 

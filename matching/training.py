@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, block_on
 
-from matching.blocking import count_candidate_pairs, training_rules
+from matching.blocking import TRAINING_KEYS, count_candidate_pairs, training_rules
 from matching.features import build_features
 from matching.inference import score_new
 from matching.model import Thresholds, load_model, save_model
@@ -82,7 +82,10 @@ def _estimate(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
         [block_on("id_key", "birth_key")], recall=DETERMINISTIC_RECALL
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
-    for rule in training_rules():
+    for keys, rule in zip(TRAINING_KEYS, training_rules(), strict=True):
+        if _block_pairs(con, keys) < MIN_EM_PAIRS:  # a city without mothers' IDs (FEBRL …)
+            log.info("training block %s has too few pairs for EM: skipped", keys)
+            continue
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
         )
@@ -93,12 +96,31 @@ def _estimate(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
     return _floor_m(_neutralise_unobserved(settings))
 
 
-def _distinct_person_u(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
+# EM needs a few hundred compared pairs to say anything (Splink's own advice); a u sample
+# needs people enough to draw its pairs from.
+MIN_EM_PAIRS = 500
+MIN_DISTINCT_PEOPLE = 1000
+
+
+def _block_pairs(con: duckdb.DuckDBPyConnection, keys: tuple[str, ...]) -> int:
+    """Pairs a training block compares, from its block sizes."""
+    filled = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+    return int(
+        con.execute(f"""SELECT coalesce(sum(n * (n - 1) // 2), 0) FROM (
+        SELECT count(*) AS n FROM mention_features WHERE {filled}
+        GROUP BY {", ".join(keys)})""").fetchall()[0][0]
+    )
+
+
+def _distinct_person_u(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any] | None:
     """u from one mention per valid ID number: every sampled pair is two different people, so
-    household agreement (a shared address or phone) is measured, not mistaken for matches."""
+    household agreement (a shared address or phone) is measured, not mistaken for matches.
+    None when too few mentions carry a valid resident number (a city of passports)."""
     con.execute("""CREATE OR REPLACE TABLE _distinct_people AS
         SELECT * FROM mention_features WHERE id_valid
         QUALIFY row_number() OVER (PARTITION BY id_key ORDER BY unique_id) = 1""")
+    if count(con, "_distinct_people") < MIN_DISTINCT_PEOPLE:
+        return None
     linker = Linker(
         DuckDBAPI(connection=con).register("_distinct_people"),
         settings_creator(),
@@ -108,8 +130,10 @@ def _distinct_person_u(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, A
     return linker.misc.save_model_to_json()
 
 
-def _take_u(settings: dict[str, Any], distinct: dict[str, Any]) -> dict[str, Any]:
+def _take_u(settings: dict[str, Any], distinct: dict[str, Any] | None) -> dict[str, Any]:
     """Non-identifier levels take their u from the distinct-person sample where it saw them."""
+    if distinct is None:
+        return settings
     other = {c["output_column_name"]: c for c in distinct["comparisons"]}
     for comp in settings["comparisons"]:
         name = comp["output_column_name"]
@@ -136,6 +160,7 @@ PRIOR_M: dict[tuple[str, str], float] = {
     ("id_no", "other ID one or two characters apart"): 0.01,
     ("id_no", "All other comparisons"): 0.005,
     ("name", "same pinyin"): 0.005,
+    ("name", "the mother name of the other record"): 0.02,
     ("name", "close spelling"): 0.01,
     ("name", "a part of the name shared"): 0.005,
     ("name", "All other comparisons"): 0.005,

@@ -3,10 +3,14 @@ mention on night 2 that links to both. Shared by the incremental and review-page
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 from kernel import idno
+from kernel.city import city
 from matching import link_date
 from simulator.bulk import small_city
 from tests.matching.landing import land
@@ -35,8 +39,29 @@ def _id(n: str, org: str = "H01") -> str:
 A1, A2, A3, B1 = _id("a1"), _id("a2", "H02"), _id("a3", "H03"), _id("b1")
 
 
-def bridge_city(data: Path) -> None:
-    """Land and link nights 1 and 2 of the scenario in ``data``."""
+def bridge_city(data: Path, auto_merge: bool = False) -> None:
+    """Land and link nights 1 and 2 of the scenario in ``data``. Without ``auto_merge`` the
+    city sends every bridge to review (its ``link_auto_merge_weight`` set out of reach), so
+    the review path is what is tested; with it the strong bridge merges the two residents."""
+    with _auto_merge(auto_merge):
+        _nights(data)
+
+
+@contextmanager
+def _auto_merge(allowed: bool) -> Iterator[None]:
+    name = "HEALTHARCHIVE_CITY_LINK_AUTO_MERGE_WEIGHT"
+    old = os.environ.get(name)
+    if not allowed:
+        os.environ[name] = "1e9"
+    city.cache_clear()
+    try:
+        yield
+    finally:
+        os.environ.pop(name, None) if old is None else os.environ.__setitem__(name, old)
+        city.cache_clear()
+
+
+def _nights(data: Path) -> None:
     # a background population so that frequencies and the prior are realistic
     background = small_city(300, seed=8, start=D1, nights=1).mentions
     # night 1: one man twice — a1 without phone, a2 without ID number: they share no

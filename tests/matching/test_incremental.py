@@ -124,3 +124,23 @@ def test_corrected_and_deleted_records_move_and_retire(lake: Path) -> None:
     # b1's old resident has no records left and is retired, redirecting to where b1 went
     redirect = _read(lake, NIGHT[5], index.REDIRECT).set_index("retired_resident_id")
     assert redirect.loc[before[B1], "survivor_resident_id"] == after[B1]
+
+
+def test_a_strong_bridge_merges_the_two_residents_automatically_and_audited(
+    tmp_path: Path,
+) -> None:
+    # the same night 2, with the city's default auto-merge weight: a3 links to a1 (ID number,
+    # name, birth date) and to a2 (name, phone, swapped birth date) well above it
+    bridge_city(tmp_path, auto_merge=True)
+    night1, night2 = _links(tmp_path, NIGHT[0]), _links(tmp_path, NIGHT[1])
+    assert night2[A1] == night2[A2] == night2[A3] != night2[B1]
+    retired = ({night1[A1], night1[A2]} - {night2[A1]}).pop()
+    redirect = _read(tmp_path, NIGHT[1], index.REDIRECT).set_index("retired_resident_id")
+    assert redirect.loc[retired, "survivor_resident_id"] == night2[A1]
+    audit = _read(tmp_path, NIGHT[1], index.AUDIT)
+    merges = audit[audit["action"] == "merge"]
+    assert set(merges["resident_before"]) == {retired}
+    assert (merges["reason"] == "automatic: a new record links strongly to both").all()
+    queue = _read(tmp_path, NIGHT[1], index.QUEUE)
+    his = {A1, A2, A3}
+    assert not (queue["mention_id_l"].isin(his) | queue["mention_id_r"].isin(his)).any()

@@ -46,9 +46,20 @@ def test_resident_ids_persist_across_nights(city) -> None:
     _, data, _, _ = city
     night1, night2 = _links(data, D1), _links(data, D2)
     both = night1.merge(night2, left_index=True, right_index=True, suffixes=("_1", "_2"))
-    # no reviewer decided and no record was corrected: not one night-1 mention moved
+    # no reviewer decided and no record was corrected: a night-1 mention moves only when a
+    # night-2 record linked its resident strongly to another (an automatic merge), and then
+    # the audit says so and the retired id redirects to the one that carries on
     assert len(both) == len(night1)
-    assert (both["resident_id_1"] == both["resident_id_2"]).all()
+    moved = both[both["resident_id_1"] != both["resident_id_2"]]
+    audit = pd.read_parquet(index.night_path(data, D2, index.AUDIT))
+    merged = audit[audit["action"] == "merge"].set_index("mention_id")
+    assert set(moved.index) <= set(merged.index)
+    assert (
+        merged.loc[moved.index, "reason"] == "automatic: a new record links strongly to both"
+    ).all()
+    redirects = pd.read_parquet(index.night_path(data, D2, index.REDIRECT))
+    survivor = redirects.set_index("retired_resident_id")["survivor_resident_id"]
+    assert (moved["resident_id_1"].map(survivor) == moved["resident_id_2"]).all()
     # new residents continue the counter instead of reusing a night-1 id
     fresh = set(night2["resident_id"]) - set(night1["resident_id"])
     assert min(fresh) > max(night1["resident_id"])

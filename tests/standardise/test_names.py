@@ -46,7 +46,7 @@ def test_names_are_standardised(
     ["张XX之子", "张丽之女", "婴儿", "新生儿", "男婴", "无名氏", "李某", "不详",
      # what clinics call a baby before it has a name: parent's surname or name, or its order
      "张宝宝", "宝宝", "大宝", "二宝", "小宝", "小张", "王芳婴", "王芳之婴2", "王芳的儿子",
-     "次女", "双胞胎大"],
+     "次女", "双胞胎大", "朱敏女", "陈婷婷二宝", "王大宝", "顾敏(婴)", "王芳（之子）"],
 )  # fmt: skip
 def test_placeholders_are_not_names(raw: str) -> None:
     parts = standardise_name(raw)
