@@ -11,6 +11,7 @@ paths under it.
     lake/frontend_marks/date=<D>/marks.json, recent.parquet   front-end high-water marks after D
     mpi/date=<D>/<table>.parquet                              the master person index after D
     mpi/decisions/                                            reviewers' decisions
+    mpi/models/v<N>.json, candidates/, promotions/            the city's linkage models
     quality/date=<D>/...                                      quality results, held deliveries
     quality/date=<D>/gx/                                      Great Expectations results
     warehouse.duckdb, analytics.duckdb                        published atomically
@@ -158,6 +159,22 @@ class Layout:
     def decisions_dir(self) -> Path:
         """Reviewers' decisions on queued pairs (append-only files)."""
         return self.root / "mpi" / "decisions"
+
+    @property
+    def models_dir(self) -> Path:
+        """The city's own promoted linkage models (``v<N>.json``); the nightly run scores with
+        the newest of these, or the shipped one when the city has none."""
+        return self.root / "mpi" / "models"
+
+    @property
+    def model_candidates_dir(self) -> Path:
+        """Models trained on the city's lake, waiting for ``healtharchive model promote``."""
+        return self.models_dir / "candidates"
+
+    @property
+    def model_promotions_dir(self) -> Path:
+        """One JSON per promotion attempt: both models' figures on the labelled pairs."""
+        return self.models_dir / "promotions"
 
     # -- what is published --------------------------------------------------------------------
     @property

@@ -1,10 +1,10 @@
 """From scored pairs to decisions and to clusters of tonight's new mentions: precision first.
 
 A pair is linked automatically only above the auto threshold and when nothing contradicts
-it: a sex conflict, or the same ID number with a conflicting birth date, is a red flag sent
-to review instead. Pairs the model pins as two different people (twins by ID sequence, two
-babies of one delivery) and pairs a reviewer called different are cannot-link constraints;
-a reviewer's match is a forced link. Both win over the model.
+it: a sex conflict, or the same ID number with a conflicting birth date under another name, is
+a red flag sent to review instead. Pairs the model pins as two different people (twins by ID
+sequence, two babies of one delivery) and pairs a reviewer called different are cannot-link
+constraints; a reviewer's match is a forced link. Both win over the model.
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
     partial = gamma_of(settings, "name", "a part of the name shared")
     same_name = (gamma_of(settings, "name", "exact"), gamma_of(settings, "name", "same pinyin"))
     name_else = gamma_of(settings, "name", "All other comparisons")
+    # one document, one name, another birth date: a mistyped or replaced date. One document
+    # and another name is a relative's ID used at the desk (借用家属证件挂号): a person decides.
+    name_agrees = (same_name[0], same_name[1], gamma_of(settings, "name", "close spelling"))
     birth_exact = gamma_of(settings, "birth_date", "exact")
     other_birth = (
         gamma_of(settings, "birth_date", "same year"),
@@ -47,6 +50,7 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
     children = "l.role_group = 'child' AND r.role_group = 'child'"
     return f"""CASE WHEN gamma_sex = {sex_else} THEN 'sex conflict'
         WHEN gamma_id_no = {id_exact} AND gamma_birth_date = {birth_else}
+             AND gamma_name NOT IN {name_agrees}
         THEN 'same ID number, birth date conflict'
         WHEN gamma_mother = {mother} AND gamma_name = {partial}
         THEN 'same mother, names differ (twins?)'

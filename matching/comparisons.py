@@ -160,8 +160,24 @@ def name_comparison() -> cl.CustomComparison:
     )
 
 
+# Birth dates a generation apart are two people when one record is a child's (a mother's
+# identity written on her baby's record) or the two carry different documents. Two adults'
+# records of one document (the same ID number; or one passport, one or two characters apart)
+# with birth dates decades apart are one person whose date was mistyped or replaced: the
+# document outweighs the date (FEBRL replaces whole birth dates; a clerk types the year wrong).
+_SAME_DOCUMENT = (
+    "coalesce(id_key_l = id_key_r OR (id_kind_l = 'other' AND id_kind_r = 'other'"
+    " AND damerau_levenshtein(id_key_l, id_key_r) <= 2), false)"
+)
+_GENERATION_APART = (
+    f"abs(birth_year_l - birth_year_r) >= {GENERATION_YEARS}"
+    f" AND (role_group_l = 'child' OR role_group_r = 'child' OR NOT {_SAME_DOCUMENT})"
+)
+
+
 def birth_date_comparison() -> cl.CustomComparison:
-    """Birth date: exact; month and day swapped; one digit or one day off; same year; else."""
+    """Birth date: exact; month and day swapped; one digit or one day off; a generation apart
+    (two people, pinned: see ``_GENERATION_APART``); same year; else."""
     return cl.CustomComparison(
         output_column_name="birth_date",
         comparison_description="birth date, placeholder dates removed",
@@ -180,9 +196,7 @@ def birth_date_comparison() -> cl.CustomComparison:
                 " OR abs(date_diff('day', birth_key_l, birth_key_r)) <= 1",
                 "one digit or one day off",
             ),
-            _pinned_apart(
-                f"abs(birth_year_l - birth_year_r) >= {GENERATION_YEARS}", "a generation apart"
-            ),
+            _pinned_apart(_GENERATION_APART, "a generation apart"),
             cll.CustomLevel("birth_year_l = birth_year_r", "same year"),
             _else(),
         ],

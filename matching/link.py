@@ -32,7 +32,7 @@ from matching.family import mother_child
 from matching.features import keyed_view, population_features, record_features
 from matching.golden import golden_records
 from matching.inference import gamma_columns, population_scaled, score_new
-from matching.model import Model, load_model
+from matching.model import Model, load_model, pinned_model_path
 from matching.queue import build_queue
 from matching.relations import Rel
 
@@ -77,7 +77,7 @@ def link_date(data: Path, day: date, model_path: Path | None = None) -> LinkSumm
     """Link the person mentions delivered through ``day``; rerunning a date replaces its
     output and gives the same result."""
     started = time.perf_counter()
-    model = load_model(model_path)
+    model = load_model(model_path or pinned_model_path(Path(data)))
     summary = LinkSummary(day=day, model_version=model.version)
     tmp = Path(tempfile.mkdtemp(prefix="link-"))
     con = connect(tmp)

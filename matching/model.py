@@ -2,7 +2,9 @@
 
 A file ``matching/models/v<N>.json`` is Splink's own saved model with one extra top-level key,
 ``healtharchive``: version, what it was trained on, and the clustering thresholds. The nightly
-run loads the newest version and never retrains.
+run never retrains: it loads the city's newest promoted model (``mpi/models/v<N>.json`` under
+the data root, written by ``matching.promotion``) or, for a city that has none yet, the newest
+shipped one — the documented prior, not the answer.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kernel.atomic import atomic_path
+from kernel.layout import Layout
 
 MODELS_DIR = Path(__file__).parent / "models"
 META_KEY = "healtharchive"
@@ -54,9 +57,19 @@ def newest_model_path(models_dir: Path = MODELS_DIR) -> Path:
     return found[-1]
 
 
-def next_model_path(models_dir: Path) -> Path:
-    existing = [version_of(p) for p in models_dir.glob("v*.json")]
+def next_model_path(models_dir: Path, *others: Path) -> Path:
+    """The next ``v<N>.json`` in ``models_dir``, numbered past every version in it and in
+    ``others`` (a city's models continue the shipped numbering)."""
+    existing = [version_of(p) for d in (models_dir, *others) for p in d.glob("v*.json")]
     return models_dir / f"v{max(existing, default=0) + 1}.json"
+
+
+def pinned_model_path(data: Path) -> Path:
+    """The model a city's nightly run scores with: its newest promoted one, else the shipped."""
+    city_dir = Layout(data).models_dir
+    if city_dir.is_dir() and any(city_dir.glob("v*.json")):
+        return newest_model_path(city_dir)
+    return newest_model_path()
 
 
 def load_model(path: Path | None = None) -> Model:

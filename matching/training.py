@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 from splink import DuckDBAPI, Linker, block_on
 
+from kernel.layout import Layout
 from matching.blocking import TRAINING_KEYS, count_candidate_pairs, training_rules
 from matching.features import build_features
 from matching.inference import score_new
@@ -284,22 +285,28 @@ def self_evaluation(
 
 
 def train_model_from_lake(data: Path, day: date, out: Path | None = None, seed: int = 42) -> Path:
-    """Train on the person mentions current in the lake as of ``day`` (``healtharchive model
-    train``); ``out`` defaults to the next version in ``matching/models``."""
-    from kernel.layout import Layout
-    from matching.model import MODELS_DIR
+    """Train a candidate on the person mentions current in the lake as of ``day``
+    (``healtharchive model train``): u by sampling, m by EM, pinned levels kept. ``out``
+    defaults to the next version among the city's candidates (``mpi/models/candidates``);
+    ``matching.promotion`` decides whether it replaces the pinned model."""
+    from matching.model import MODELS_DIR, next_model_path, pinned_model_path
     from schemas.tables import std_current_sql
 
+    layout = Layout(data)
     con = duckdb.connect()
     try:
-        mentions = con.sql(std_current_sql(Layout(data), "person_mention", day)).df()
+        mentions = con.sql(std_current_sql(layout, "person_mention", day)).df()
     finally:
         con.close()
     where = Path(data).resolve()
     if where.is_relative_to(Path.cwd()):
         where = where.relative_to(Path.cwd())
     trained_on = f"std.person_mention current at {day.isoformat()} in {where}"
-    return train_model(mentions, out or MODELS_DIR, seed=seed, trained_on=trained_on)
+    if out is None:
+        layout.model_candidates_dir.mkdir(parents=True, exist_ok=True)
+        out = next_model_path(layout.model_candidates_dir, MODELS_DIR, layout.models_dir)
+    thresholds = load_model(pinned_model_path(data)).thresholds
+    return train_model(mentions, out, seed=seed, trained_on=trained_on, thresholds=thresholds)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -309,13 +316,15 @@ def main(argv: list[str] | None = None) -> None:
     it)."""
     import argparse
 
-    from kernel.layout import Layout, partition_date
+    from kernel.layout import partition_date
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--date", type=date.fromisoformat, help="default: the newest night")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--out", type=Path, help="default: the next version in matching/models")
+    parser.add_argument(
+        "--out", type=Path, help="default: the next candidate (mpi/models/candidates)"
+    )
     args = parser.parse_args(argv)
     nights = Layout(args.data).std_files("person_mention")
     if not nights:

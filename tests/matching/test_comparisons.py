@@ -158,6 +158,41 @@ CASES = [
         {"birth_date": date(2026, 3, 1)},
         "a generation apart",
     ),
+    # two adults' records of one passport with birth dates decades apart: one person whose
+    # date was mistyped or replaced (the document outweighs the date), not two
+    (
+        "birth_date",
+        {"id_no": "E12345678", "id_type": "03", "birth_date": date(1961, 4, 9)},
+        {"id_no": "E12345678", "id_type": "03", "birth_date": date(1987, 11, 23)},
+        "All other comparisons",
+    ),
+    # ... and one passport a typo apart: the same document
+    (
+        "birth_date",
+        {"id_no": "E12345678", "id_type": "03", "birth_date": date(1961, 4, 9)},
+        {"id_no": "E12345687", "id_type": "03", "birth_date": date(1987, 11, 23)},
+        "All other comparisons",
+    ),
+    # two different passports decades apart: two people (pinned)
+    (
+        "birth_date",
+        {"id_no": "E12345678", "id_type": "03", "birth_date": date(1961, 4, 9)},
+        {"id_no": "G55501234", "id_type": "03", "birth_date": date(1987, 11, 23)},
+        "a generation apart",
+    ),
+    # the mother's number on her baby's hospital record (a child by age): still two people
+    (
+        "birth_date",
+        {"id_no": MOTHER, "id_no_valid": True, "birth_date": date(1992, 6, 1)},
+        {
+            "id_no": MOTHER,
+            "id_no_valid": True,
+            "birth_date": date(2024, 2, 20),
+            "role": "newborn",
+            "dataset": "hospital.patient",
+        },
+        "a generation apart",
+    ),
     # 1985 vs 1995: one digit, a typo, not a generation
     (
         "birth_date",
