@@ -197,11 +197,45 @@ def model_train(
     ] = None,
     seed: int = 42,
 ) -> None:
-    """Retrain the linkage model on the person mentions in the lake and write a new version."""
+    """Train a candidate linkage model on the person mentions in the lake (the city's own
+    nights); `model promote` decides whether the nightly run uses it."""
     from matching import train_model_from_lake
 
     path = train_model_from_lake(data, _parse_date(day, "--date"), out, seed=seed)
-    console.print(f"model written: {path}")
+    console.print(f"candidate model written: {path}")
+    console.print(f"next: healtharchive model promote --data {data} --candidate {path}")
+
+
+@model_app.command("promote")
+def model_promote(
+    data: DataOpt = Path("data"),
+    candidate: Annotated[Path, typer.Option(help="Candidate model JSON (`model train`).")] = ...,
+    day: Annotated[
+        str | None, typer.Option("--date", help="Mentions current at this date (default newest).")
+    ] = None,
+    labels: Annotated[
+        list[Path] | None,
+        typer.Option("--labels", help="CSV: mention_id_l, mention_id_r, decision."),
+    ] = None,
+    suites: Annotated[
+        list[Path] | None,
+        typer.Option("--suite", help="Sources folder with truth/record_person.csv (hard cases)."),
+    ] = None,
+) -> None:
+    """Compare a candidate with the pinned model on labelled pairs (reviewer decisions, labels
+    files, suites); promote it only when it is not worse. Exit status 1 when refused."""
+    from matching.promotion import PromotionError
+    from pipelines.model_promotion import promote_candidate
+
+    when = _parse_date(day, "--date") if day else None
+    try:
+        verdict = promote_candidate(data, candidate, when, labels or [], suites or [])
+    except PromotionError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(verdict.render())
+    console.print(f"recorded: {verdict.record}")
+    if not verdict.promoted:
+        raise typer.Exit(1)
 
 
 @archive_app.command("show")
