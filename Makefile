@@ -9,7 +9,7 @@ VENV := .venv
 DEMO_DATA ?= demo-data
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint bench env system-deps clean
+.PHONY: demo docs test lint bench env system-deps clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -28,6 +28,10 @@ system-deps:
 
 demo: env
 	$(VENV)/bin/healtharchive demo --data $(DEMO_DATA)
+
+# the warehouse's dbt documentation (lineage, models, tests) for the demo data, viewable offline
+docs: env
+	$(VENV)/bin/healtharchive docs --data $(DEMO_DATA)/data
 
 test: env system-deps
 	$(VENV)/bin/ruff check .

@@ -8,9 +8,9 @@ append-only store of its own under the data directory::
 
 Each access writes one new file with one line per archive it reached: written and synced under
 a temporary name, made read-only, then hard-linked to its final name, which fails rather than
-replace an existing file; nothing ever rewrites or deletes one. Every
-publish reads all of them into ``audit.access`` (``warehouse/audit/access.sql``). A line holds
-record keys (``resident_id``), never the name or the ID number that was searched for.
+replace an existing file; nothing ever rewrites or deletes one. Every publish reads all of them
+into ``audit.access`` (``warehouse/models/audit/audit__access.sql``). A line holds record keys
+(``resident_id``), never the name or the ID number that was searched for.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from kernel.layout import Layout
 
 READ_ONLY = 0o400  # owner-only, and never rewritten
 
-# The columns of one audit line, as DuckDB reads them (warehouse/audit/access.sql).
+# The columns of one audit line, as DuckDB reads them (warehouse/models/audit/audit__access.sql).
 ACCESS_COLUMNS = {
     "access_id": "VARCHAR", "accessed_at": "TIMESTAMPTZ", "accessed_by": "VARCHAR",
     "action": "VARCHAR", "found_by": "VARCHAR", "requested_resident_id": "VARCHAR",

@@ -51,8 +51,6 @@ def _setup(
     )
     for chatty in ("great_expectations", "splink", "matplotlib"):
         logging.getLogger(chatty).setLevel(logging.WARNING)
-    if not verbose:  # one line per warehouse model is detail, not progress
-        logging.getLogger("pipelines.publish.runner").setLevel(logging.WARNING)
 
 
 def _progress() -> Progress:
@@ -291,6 +289,15 @@ def report_metrics(
     from pipelines.publish.metrics_report import build_metrics_report
 
     console.print(f"metrics report: {build_metrics_report(data, _parse_month(month))}")
+
+
+@app.command()
+def docs(data: DataOpt = Path("data")) -> None:
+    """The warehouse's documentation for analysts (dbt docs: models, columns, tests, lineage from
+    the lake to every published table): one self-contained HTML file under reports/warehouse/."""
+    from pipelines.publish.docs import build_docs
+
+    console.print(f"warehouse docs: {build_docs(data)}")
 
 
 @review_app.command("apply")

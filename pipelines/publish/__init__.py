@@ -10,6 +10,7 @@ import importlib
 from typing import Any
 
 from pipelines.publish.errors import (
+    DataTestError,
     InputError,
     ModelError,
     PseudonymKeyError,
@@ -22,6 +23,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "DataTestError",
     "InputError",
     "ModelError",
     "PseudonymKeyError",

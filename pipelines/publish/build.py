@@ -1,16 +1,31 @@
 """publish(data, D): build warehouse.duckdb and analytics.duckdb for the state after night D.
 
-Both databases are built under temporary names beside their final ones and moved into place
-with ``os.replace`` only after both are complete, so a reader sees the previous pair or the new
-pair, never a half-built file; a failure leaves the previous files untouched. Reruns of D
-rebuild from the same inputs in the same order and give the same content.
+The models are the dbt project in ``warehouse/``. One publish:
+
+1. makes a build folder under the data root (owner-only) with two new database files;
+2. creates the lake sources as views in the warehouse file (``pipelines.publish.sources``) and,
+   when the published warehouse is the state after the night before, carries its large tables
+   forward (``pipelines.publish.incremental``);
+3. runs ``dbt build`` in this process (``pipelines.publish.dbt_run``): every model and every
+   test; the analytics file is attached to the same run as the database ``analytics``;
+4. drops the build steps (``lake_*``, ``staging``, ``intermediate``: the resident → person_key
+   map among them), records ``ops.publish`` in both files;
+5. moves both files into place with ``os.replace`` — only now, after every model and test
+   passed. A failure or a crash before leaves the previous pair untouched.
+
+Reruns of D rebuild from the same inputs and give the same content; so does a full build and an
+incremental one. The run's timings go to the log and to ``reports/publish/<D>.json``, never into
+the databases (a rerun would differ).
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,17 +34,17 @@ from pathlib import Path
 
 import duckdb
 
-from kernel.atomic import atomic_path
+from kernel.atomic import PRIVATE_DIR, PRIVATE_FILE, write_text
 from kernel.city import city
 from kernel.layout import Layout
-from kernel.sql import sql_date, sql_string
-from pipelines.publish import pseudonym, runner
-from pipelines.publish.inputs import LakeInputs
+from kernel.sql import sql_string
+from pipelines.publish import dbt_run, incremental, pseudonym
+from pipelines.publish.sources import create_sources, drop_sources
 
 log = logging.getLogger(__name__)
 
-ANALYTICS_DIR = "analytics"  # warehouse/analytics/<schema>/<model>.sql
 TRANSIENT_SCHEMAS = ("staging", "intermediate")  # build steps, dropped before publishing
+BUILD_PREFIX = ".publish-"
 
 
 @dataclass
@@ -40,95 +55,110 @@ class PublishSummary:
     tables: dict[str, int] = field(default_factory=dict)
     analytics_tables: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    mode: str = "full"
 
 
-def publish(data: Path, day: date, models_dir: Path | None = None) -> PublishSummary:
+def publish(data: Path, day: date) -> PublishSummary:
     """Build and atomically publish both warehouses for the state after night ``day``."""
     layout = Layout(data)
-    models_dir = models_dir or runner.WAREHOUSE_DIR
-    key = pseudonym.pseudonym_key()  # fail before any work when analytics cannot be keyed
-    inputs = LakeInputs(layout, day)
+    pseudonym.pseudonym_key()  # fail before any work when analytics cannot be keyed
     started = time.perf_counter()
-    with _building(layout.warehouse) as wh_tmp, _building(layout.analytics) as an_tmp:
-        tables = build_warehouse(wh_tmp, inputs, models_dir)
-        analytics_tables = build_analytics(an_tmp, wh_tmp, day, key, models_dir / ANALYTICS_DIR)
-    summary = PublishSummary(
-        day, layout.warehouse, layout.analytics, tables, analytics_tables,
-        round(time.perf_counter() - started, 2),
-    )  # fmt: skip
-    log.info("published %s: %d tables in %.1f s", day, len(tables), summary.seconds)
-    return summary
+    checksum = incremental.project_checksum()
+    base = incremental.choose_base(layout.warehouse, day, checksum)
+    log.info("publish %s: %s build (%s)", day, base.mode, base.reason)
+    with _build_folder(layout) as build:
+        warehouse, analytics = build / "warehouse.duckdb", build / "analytics.duckdb"
+        with _connect(warehouse) as con:
+            create_sources(con, layout, day)
+            incremental.carry_forward(con, base)
+        duckdb.connect(str(analytics)).close()
+        profile = dbt_run.write_profile(build / "dbt", warehouse, analytics)
+        run = dbt_run.build(profile, day, checksum)
+        for line in dbt_run.summary_lines(run):
+            log.debug(line)
+        tables = _finish(warehouse, day, run, "warehouse", checksum)
+        analytics_tables = _finish(analytics, day, run, "analytics", checksum)
+        for built, final in ((warehouse, layout.warehouse), (analytics, layout.analytics)):
+            built.chmod(PRIVATE_FILE)
+            os.replace(built, final)
+    seconds = round(time.perf_counter() - started, 2)
+    _record_run(layout, day, base, run, seconds)
+    log.info("published %s: %d tables in %.1f s (%s)", day, len(tables), seconds, base.mode)
+    return PublishSummary(
+        day, layout.warehouse, layout.analytics, tables, analytics_tables, seconds, base.mode
+    )
 
 
-def build_warehouse(path: Path, inputs: LakeInputs, models_dir: Path) -> dict[str, int]:
-    """Run every restricted model into a new database at ``path``; returns published row counts."""
-    models = runner.discover(models_dir, exclude=(ANALYTICS_DIR,))
+def _finish(path: Path, day: date, run: dbt_run.DbtRun, database: str, checksum: str) -> dict:
+    """Drop the build steps of one file, record ops.publish; returns published row counts."""
+    models = {
+        n.relation.split(".", 1)[1]: n for n in run.models() if n.relation.startswith(database)
+    }
     with _connect(path) as con:
-        counts = runner.run_models(con, models, inputs.template_globals())
-        for schema in TRANSIENT_SCHEMAS:
-            con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        published = {
-            name: n for name, n in counts.items() if name.split(".")[0] not in TRANSIENT_SCHEMAS
-        }
-        _record_publish(con, inputs.day, published)
-    return published
-
-
-def build_analytics(
-    path: Path, warehouse: Path, day: date, key: bytes, models_dir: Path
-) -> dict[str, int]:
-    """Run the analytics models over the just-built restricted warehouse (attached as ``wh``)."""
-    models = runner.discover(models_dir)
-    with _connect(path) as con:
-        pseudonym.register(con, key)
-        con.execute(f"ATTACH {sql_string(str(warehouse))} AS wh (READ_ONLY)")
-        counts = runner.run_models(con, models, {"day": sql_date(day)})
+        if database == "warehouse":
+            drop_sources(con)
         for schema in TRANSIENT_SCHEMAS:  # the resident → person_key map must not be published
             con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        counts = {n: c for n, c in counts.items() if n.split(".")[0] not in TRANSIENT_SCHEMAS}
-        _inherit_comments(con, "wh")
-        con.execute("DETACH wh")
-        _record_publish(con, day, counts)
+        counts = {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in sorted(models)
+            if name.split(".")[0] not in TRANSIENT_SCHEMAS
+        }
+        rows = [
+            (day, name, n, models[name].name, models[name].materialized,
+             run.tests_of(models[name].name), checksum)
+            for name, n in counts.items()
+        ]  # fmt: skip
+        _record_publish(con, rows)
     return counts
 
 
-def _record_publish(con: duckdb.DuckDBPyConnection, day: date, counts: dict[str, int]) -> None:
-    """ops.publish: the night this file is as of and its tables (no wall clock: reruns agree)."""
+def _record_publish(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
+    """ops.publish: the night this file is as of, its tables and how dbt built them (no wall
+    clock, no build mode: reruns and full or incremental builds agree)."""
     con.execute("CREATE SCHEMA IF NOT EXISTS ops")
-    con.execute(
-        "CREATE OR REPLACE TABLE ops.publish "
-        "(as_of_date DATE, table_name VARCHAR, row_count BIGINT)"
-    )
+    columns = ", ".join(f"{c} {t}" for c, (t, _) in PUBLISH_COLUMNS.items())
+    con.execute(f"CREATE OR REPLACE TABLE ops.publish ({columns})")
     con.executemany(
-        "INSERT INTO ops.publish VALUES (?, ?, ?)",
-        [(day, name, n) for name, n in sorted(counts.items())],
+        f"INSERT INTO ops.publish VALUES ({', '.join('?' * len(PUBLISH_COLUMNS))})", rows
     )
     con.execute(
         "COMMENT ON TABLE ops.publish IS 'the night this file shows the state after; its tables'"
     )
-    runner.comment_columns(con, "ops.publish", _PUBLISH_COLUMNS)
+    for column, (_, comment) in PUBLISH_COLUMNS.items():
+        con.execute(f"COMMENT ON COLUMN ops.publish.{column} IS {sql_string(comment)}")
 
 
-_PUBLISH_COLUMNS = {
-    "as_of_date": "the logical date D: this file shows the state after night D",
-    "table_name": "a published table, schema.table",
-    "row_count": "its rows when it was published",
+PUBLISH_COLUMNS = {
+    "as_of_date": ("DATE", "the logical date D: this file shows the state after night D"),
+    "table_name": ("VARCHAR", "a published table, schema.table"),
+    "row_count": ("BIGINT", "its rows when it was published"),
+    "model": ("VARCHAR", "the dbt model that builds it (warehouse/models/<schema>/<model>.sql)"),
+    "materialized": ("VARCHAR", "how dbt builds it: table (rebuilt) or incremental (updated)"),
+    "data_tests": ("BIGINT", "dbt tests of the model, all passed before the file was published"),
+    "project_checksum": ("VARCHAR", "digest of the dbt project that built the file"),
 }
 
 
-def _inherit_comments(con: duckdb.DuckDBPyConnection, source: str) -> None:
-    """Give analytics columns still uncommented the comment of the same column in ``source``."""
-    inherited = con.execute(
-        "SELECT a.schema_name || '.' || a.table_name, a.column_name, w.comment "
-        "FROM duckdb_columns() AS a JOIN duckdb_columns() AS w "
-        "ON w.database_name = ? AND w.schema_name = a.schema_name "
-        "AND w.table_name = a.table_name AND w.column_name = a.column_name "
-        "WHERE a.database_name = current_database() AND a.comment IS NULL "
-        "AND w.comment IS NOT NULL",
-        [source],
-    ).fetchall()
-    for table, column, comment in inherited:
-        runner.comment_columns(con, table, {column: comment})
+def _record_run(
+    layout: Layout, day: date, base: incremental.Base, run: dbt_run.DbtRun, seconds: float
+) -> None:
+    """reports/publish/<D>.json: how the last publish of D went (mode, models, tests, timings)."""
+    record = {
+        "as_of_date": day.isoformat(),
+        "mode": base.mode,
+        "reason": base.reason,
+        "seconds": seconds,
+        "dbt_seconds": run.seconds,
+        "nodes": [
+            {"name": n.name, "kind": n.kind, "status": n.status, "seconds": n.seconds,
+             **({"materialized": n.materialized} if n.materialized else {})}
+            for n in run.nodes
+        ],
+    }  # fmt: skip
+    path = layout.reports("publish") / f"{day.isoformat()}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text(path, json.dumps(record, indent=1) + "\n")
 
 
 @contextmanager
@@ -143,14 +173,15 @@ def _connect(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
 
 
 @contextmanager
-def _building(final: Path) -> Iterator[Path]:
-    """A temporary database path beside ``final``, renamed over it on success; scraps removed."""
-    with atomic_path(final) as tmp:
-        try:
-            yield tmp
-        finally:
-            for scrap in (tmp.with_name(tmp.name + ".wal"), tmp.with_name(tmp.name + ".tmp")):
-                if scrap.is_dir():
-                    shutil.rmtree(scrap, ignore_errors=True)
-                elif scrap.exists():
-                    scrap.unlink()
+def _build_folder(layout: Layout) -> Iterator[Path]:
+    """An owner-only folder under the data root for one build; removed afterwards, whatever
+    happened (a crashed build's folder is removed by the next publish)."""
+    layout.root.mkdir(parents=True, exist_ok=True)
+    for stale in layout.root.glob(f"{BUILD_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    build = layout.root / f"{BUILD_PREFIX}{uuid.uuid4().hex[:8]}"
+    build.mkdir(mode=PRIVATE_DIR)
+    try:
+        yield build
+    finally:
+        shutil.rmtree(build, ignore_errors=True)

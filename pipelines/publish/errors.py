@@ -21,3 +21,12 @@ class InputError(PublishError):
 
 class PseudonymKeyError(PublishError):
     """No pseudonymisation key is configured (env var or key file)."""
+
+
+class DataTestError(PublishError):
+    """A dbt test of the warehouse failed: ``test`` names it, ``model`` the model it tests."""
+
+    def __init__(self, test: str, model: str | None, reason: str) -> None:
+        super().__init__(f"warehouse test {test} (on {model or 'the project'}) failed: {reason}")
+        self.test = test
+        self.model = model

@@ -22,8 +22,8 @@ import duckdb
 
 from kernel.layout import Layout
 from kernel.reporting import new_figure, render, svg, write_html
+from pipelines.publish.dbt_run import PROJECT as WAREHOUSE_DIR
 from pipelines.publish.errors import PublishError
-from pipelines.publish.runner import WAREHOUSE_DIR
 
 TEMPLATES = Path(__file__).parent / "templates"
 DEFINITIONS = WAREHOUSE_DIR / "metrics" / "README.md"

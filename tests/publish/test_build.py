@@ -1,4 +1,5 @@
-"""publish(): tiny lake in, both warehouses out; reruns agree; a crash leaves the last pair."""
+"""publish(): tiny lake in, both warehouses out; reruns agree; a failing model or dbt test
+leaves the last pair. Tests that only read share the module's published city (one dbt build)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+import pipelines.publish.build as build
 from kernel.atomic import write_parquet
 from kernel.layout import Layout
-from pipelines.publish import InputError, ModelError, PseudonymKeyError, publish, runner
+from pipelines.publish import (
+    DataTestError,
+    InputError,
+    ModelError,
+    PseudonymKeyError,
+    publish,
+)
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
 from tests.publish.scenario import (
     ADDRESSES,
@@ -54,11 +62,16 @@ def snapshot(data: Path, db: str) -> dict[str, pa.Table]:
         return {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").to_arrow_table() for (t,) in tables}
 
 
-def test_publish_builds_the_restricted_warehouse(city: Path) -> None:
-    summary = publish(city, D)
-    assert summary.warehouse == city / "warehouse.duckdb" and summary.analytics.exists()
+def published_rows(data: Path) -> dict[str, int]:
+    return dict(rows(data, "SELECT table_name, row_count FROM ops.publish"))
+
+
+def test_publish_builds_the_restricted_warehouse(published_city: Path) -> None:
+    city = published_city
+    tables = published_rows(city)
+    assert (city / "analytics.duckdb").exists()
     # 7 current mentions: the deleted m8 is gone from the crosswalk and everywhere else
-    assert summary.tables["mpi.record_link"] == 7
+    assert tables["mpi.record_link"] == 7
     assert rows(city, "SELECT count(*) FROM mpi.record_link WHERE mention_id LIKE '%p9%'") == [(0,)]
     assert rows(city, "SELECT resident_id, id_no, phone, birth_date, sex_code, district_code "
                       "FROM mpi.resident WHERE resident_id = 'R2'") == [
@@ -66,13 +79,14 @@ def test_publish_builds_the_restricted_warehouse(city: Path) -> None:
         # the ID (sequence 202 is even: a woman); district from the institution H1
         ("R2", ID_B, PHONES[2], date(1975, 3, 9), "2", "320505"),
     ]  # fmt: skip
-    assert summary.tables["quality.result"] == 5 and summary.tables["ops.load_log"] == 7
-    assert summary.tables["mpi.person_mention"] == 7 and summary.tables["mpi.review_queue"] == 0
+    assert tables["quality.result"] == 5 and tables["ops.load_log"] == 7
+    assert tables["mpi.person_mention"] == 7 and tables["mpi.review_queue"] == 0
 
 
 def test_the_review_queue_is_published_with_its_level_columns(city: Path) -> None:
     queue = pa.table({
-        "mention_id_l": [M3["mention_id"]], "mention_id_r": [M4["mention_id"]],
+        "pair_id": ["p1"], "queued_on": [D], "mention_id_l": [M3["mention_id"]],
+        "mention_id_r": [M4["mention_id"]],
         "resident_id_l": ["R2"], "resident_id_r": ["R2"], "match_weight": [3.5],
         "match_probability": [0.92], "reason": ["between review and auto thresholds"],
         "id_no_level": ["one digit off"],
@@ -87,8 +101,17 @@ def test_the_review_queue_is_published_with_its_level_columns(city: Path) -> Non
     ]  # fmt: skip
 
 
-def test_timeline_has_one_row_per_clinical_event(city: Path) -> None:
-    publish(city, D)
+def test_ops_publish_records_how_dbt_built_each_table(published_city: Path) -> None:
+    built = {t: (m, how, n) for t, m, how, n in rows(
+        published_city, "SELECT table_name, model, materialized, data_tests FROM ops.publish"
+    )}  # fmt: skip
+    assert built["archive.timeline"][:2] == ("archive__timeline", "incremental")
+    assert built["metrics.indicator"][:2] == ("metrics__indicator", "table")
+    assert all(n > 0 for t, (_, _, n) in built.items() if t != "audit.access")
+
+
+def test_timeline_has_one_row_per_clinical_event(published_city: Path) -> None:
+    city = published_city
     timeline = rows(city, "SELECT resident_id, event_type, code, value, unit FROM archive.timeline "
                           "ORDER BY resident_id, event_time")  # fmt: skip
     assert timeline == [
@@ -109,23 +132,28 @@ def test_rerunning_a_night_gives_the_same_content(city: Path) -> None:
     assert {db: snapshot(city, db) for db in first} == first
 
 
-def test_a_failing_model_leaves_the_previous_warehouse(
+def test_a_failing_model_or_test_leaves_the_previous_warehouse(
     city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     publish(city, D)
     before = {db: snapshot(city, db) for db in ("warehouse.duckdb", "analytics.duckdb")}
-    # a delivery logged on 02-09 would change ops.load_log and record_count; the build crashes
+    # a delivery logged on 02-09 would change ops.load_log and record_count; the build fails
     write_load_log(city, date(2026, 2, 9), [{"source": "checkup", "dataset": "visit",
                                              "org_code": "C1", "rows_delivered": 3}])  # fmt: skip
-    real = runner.run_model
+    real = build.create_sources
 
-    def crash_on_indicator(con, model, template_globals) -> None:
-        if model.name == "metrics.indicator":
-            raise ModelError(model.name, "simulated crash")
-        real(con, model, template_globals)
+    def without_the_load_log(con, layout, day) -> None:  # ops.load_log's source is gone
+        real(con, layout, day)
+        con.execute("DROP VIEW lake_nightly.load_log")
 
-    monkeypatch.setattr(runner, "run_model", crash_on_indicator)
-    with pytest.raises(ModelError, match=r"metrics\.indicator"):
+    monkeypatch.setattr(build, "create_sources", without_the_load_log)
+    with pytest.raises(ModelError, match=r"ops\.load_log"):
+        publish(city, D)
+    monkeypatch.undo()
+    # an institution listed twice breaks reference.institution's grain: its unique test fails
+    institutions = pa.table({"org_code": ["H1", "H1"], "org_name": ["一院", "一院"]})
+    write_parquet(institutions, Layout(city).reference("institutions"))
+    with pytest.raises(DataTestError, match=r"unique.*reference__institution"):
         publish(city, D)
     assert {db: snapshot(city, db) for db in before} == before
     leftovers = [p.name for p in city.iterdir() if p.name.startswith(".")]
@@ -154,8 +182,8 @@ def test_an_earlier_night_ignores_later_partitions(city: Path) -> None:
     assert rows(city, later) == [(0,)]
 
 
-def test_analytics_holds_no_direct_identifiers(city: Path) -> None:
-    publish(city, D)
+def test_analytics_holds_no_direct_identifiers(published_city: Path) -> None:
+    city = published_city
     known = {ID_A, ID_B, ID_B_TYPO, ID_C, ID_DELETED, *NAMES, *PHONES, *ADDRESSES}
     with duckdb.connect(str(city / "analytics.duckdb"), read_only=True) as con:
         columns = con.execute(
@@ -179,8 +207,8 @@ def test_analytics_holds_no_direct_identifiers(city: Path) -> None:
     assert keys == {pseudonymise(pseudonym_key(), r) for r in ("R1", "R2", "R3", "R4")}
 
 
-def test_published_tables_explain_themselves(city: Path) -> None:
-    publish(city, D)
+def test_published_tables_explain_themselves(published_city: Path) -> None:
+    city = published_city
     for db in ("warehouse.duckdb", "analytics.duckdb"):
         uncommented = rows(city, "SELECT table_name FROM duckdb_tables() "
                                  "WHERE coalesce(comment, '') = ''", db)  # fmt: skip

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.publish import runner
+from pipelines.publish import properties
 
 DATABASES = ("warehouse.duckdb", "analytics.duckdb")
 
@@ -52,4 +52,4 @@ def test_analytics_inherits_the_restricted_comments(city: Path) -> None:
 def test_every_glossary_entry_names_a_published_column(city: Path) -> None:
     sql = "SELECT column_name FROM duckdb_columns() WHERE NOT internal"
     published = {c for db in DATABASES for (c,) in catalogue(city, db, sql)}
-    assert set(runner.glossary()) - published == set()
+    assert set(properties.glossary()) - published == set()

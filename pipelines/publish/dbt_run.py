@@ -1,0 +1,179 @@
+"""Running the dbt project (``warehouse/``) in this process, through ``dbtRunner``.
+
+Everything dbt writes — the profile, its target folder (compiled SQL, manifest, run results) and
+its log file — goes to a work folder the caller owns (inside the publish build folder under the
+data root, owner-only, removed afterwards); nothing is written into the repository. dbt's console
+output is silenced: the publish step logs models, tests and timings itself, and dbt never prints
+row values (a failing test reports how many rows failed, not which).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kernel.city import city
+from pipelines.publish.errors import DataTestError, ModelError, PublishError
+
+log = logging.getLogger(__name__)
+
+PROJECT = Path(__file__).resolve().parents[2] / "warehouse"
+PROFILE = "healtharchive"
+PLUGIN = "pipelines.publish.dbt_plugin"
+
+
+@dataclass(frozen=True)
+class NodeResult:
+    name: str  # the model (archive__timeline) or test name
+    kind: str  # model | test | unit_test
+    status: str
+    seconds: float
+    relation: str | None = None  # database.schema.table of a model
+    materialized: str | None = None
+    attached_to: str | None = None  # the model a test tests
+
+
+@dataclass
+class DbtRun:
+    nodes: list[NodeResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def models(self) -> list[NodeResult]:
+        return [n for n in self.nodes if n.kind == "model"]
+
+    def tests_of(self, model: str) -> int:
+        return sum(1 for n in self.nodes if n.kind != "model" and n.attached_to == model)
+
+
+def write_profile(
+    work: Path, warehouse: Path, analytics: Path | None, pseudonyms: bool = True
+) -> Path:
+    """The profile of one build, in ``work``: the warehouse database being built, with the
+    analytics database attached as ``analytics`` and the pseudonym plugin (which needs the key;
+    ``dbt docs generate`` runs no model and goes without it)."""
+    output: dict[str, Any] = {
+        "type": "duckdb",
+        "path": str(warehouse),
+        "schema": "main",
+        "threads": 1,
+        "settings": {"TimeZone": city().timezone},
+    }
+    if pseudonyms:
+        output["plugins"] = [{"module": PLUGIN, "alias": "pseudonym"}]
+    if analytics is not None:
+        output["attach"] = [{"path": str(analytics), "alias": "analytics"}]
+    profile = {PROFILE: {"target": "publish", "outputs": {"publish": output}}}
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "profiles.yml").write_text(yaml.safe_dump(profile), encoding="utf-8")
+    return work
+
+
+_MANIFESTS: dict[str, Any] = {}  # project checksum → parsed manifest (parsing costs ~1-2 s)
+
+
+def invoke(
+    command: Sequence[str], work: Path, day: date, extra: Sequence[str] = (), checksum: str = ""
+) -> Any:
+    """``dbt <command>`` on the project with the profile in ``work``; returns dbt's result.
+
+    With a ``checksum`` of the project, the manifest parsed by the first call of this process is
+    reused (the nightly vars are read when a node is compiled, not when the project is parsed).
+    """
+    from dbt.cli.main import dbtRunner
+
+    args = [
+        *command,
+        "--project-dir", str(PROJECT),
+        "--profiles-dir", str(work),
+        "--target-path", str(work / "target"),
+        "--log-path", str(work / "logs"),
+        "--vars", json.dumps({"as_of_date": day.isoformat()}),
+        "--log-level", "none",
+        "--log-level-file", "info",
+        "--no-use-colors",
+        "--no-send-anonymous-usage-stats",
+        "--no-version-check",
+        "--no-partial-parse",
+        *extra,
+    ]  # fmt: skip
+    try:
+        if checksum and checksum not in _MANIFESTS:
+            parsed = dbtRunner().invoke(["parse", *args[1:]])
+            if parsed.success:
+                _MANIFESTS[checksum] = parsed.result
+        return dbtRunner(manifest=_MANIFESTS.get(checksum)).invoke(args)
+    finally:
+        _close_connections()
+
+
+def build(work: Path, day: date, checksum: str = "") -> DbtRun:
+    """``dbt build``: every model and test; raises ModelError / DataTestError naming the first
+    that failed (the database being built is then discarded by the caller)."""
+    result = invoke(["build"], work, day, checksum=checksum)
+    if result.exception is not None and result.result is None:
+        raise PublishError(f"dbt could not run the warehouse project: {result.exception}")
+    run = DbtRun(seconds=round(getattr(result.result, "elapsed_time", 0.0), 2))
+    for node_result in result.result.results:
+        run.nodes.append(_node(node_result))
+    failed = [n for n in result.result.results if str(n.status) in ("error", "fail")]
+    if failed:
+        first = failed[0]
+        node = first.node
+        reason = (first.message or str(first.status)).splitlines()[0]
+        if node.resource_type == "model":
+            raise ModelError(f"{node.schema}.{node.alias} ({node.name})", reason)
+        raise DataTestError(node.name, _attached(node), reason)
+    if not result.success:
+        raise PublishError(f"dbt build did not succeed: {result.exception}")
+    return run
+
+
+def _node(node_result: Any) -> NodeResult:
+    node = node_result.node
+    kind = str(node.resource_type)
+    relation = materialized = None
+    if kind == "model":
+        relation = f"{node.database}.{node.schema}.{node.alias}"
+        materialized = node.config.materialized
+    return NodeResult(
+        name=node.name,
+        kind=kind,
+        status=str(node_result.status),
+        seconds=round(node_result.execution_time, 3),
+        relation=relation,
+        materialized=materialized,
+        attached_to=_attached(node) if kind != "model" else None,
+    )
+
+
+def _attached(node: Any) -> str | None:
+    """The model a data or unit test belongs to (model.healtharchive.x → x)."""
+    target = getattr(node, "attached_node", None) or getattr(node, "model", None)
+    return str(target).rsplit(".", 1)[-1] if target else None
+
+
+def _close_connections() -> None:
+    """dbt-duckdb keeps its DuckDB connection in a class attribute across invocations: close it,
+    so that the database file is complete (checkpointed) before it is moved into place."""
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    env = DuckDBConnectionManager._ENV
+    if env is not None:
+        env.close()
+    DuckDBConnectionManager.close_all_connections()
+
+
+def summary_lines(run: DbtRun) -> list[str]:
+    """One line per model and a line for the tests, for the log (names and timings only)."""
+    lines = [f"model {n.name}: {n.status} in {n.seconds:.2f} s" for n in run.models()]
+    tests = [n for n in run.nodes if n.kind != "model"]
+    passed = sum(1 for n in tests if n.status == "pass")
+    lines.append(f"{passed} of {len(tests)} tests passed in {sum(n.seconds for n in tests):.2f} s")
+    return lines

@@ -1,0 +1,9 @@
+{#- The standardised event tables that feed archive.timeline and the upload-timeliness figures
+    (schemas/std/<table>.yaml): every table of the std source except the person mentions. -#}
+{% macro event_tables() -%}
+    {{ return([
+        'encounter', 'diagnosis', 'prescription', 'lab_result', 'exam_report', 'immunization',
+        'maternal_registration', 'prenatal_visit', 'delivery', 'postpartum_visit',
+        'child_checkup', 'checkup',
+    ]) }}
+{%- endmacro %}
