@@ -15,6 +15,7 @@ paths under it.
     quality/date=<D>/...                                      quality results, held deliveries
     quality/date=<D>/gx/                                      Great Expectations results
     warehouse.duckdb, analytics.duckdb                        published atomically
+    .publish-<token>/                                         one publish's scratch (removed)
     reports/<kind>/                                           Data Docs, governance, metrics, review
     audit/access/                                             who read identified data
 
@@ -46,6 +47,7 @@ NIGHTLY: dict[str, str] = {
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 ANALYTICS_FILE = "analytics.duckdb"
+PUBLISH_BUILD_PREFIX = ".publish-"
 
 
 def partition_date(path: Path) -> date:
@@ -184,6 +186,14 @@ class Layout:
     @property
     def analytics(self) -> Path:
         return self.root / ANALYTICS_FILE
+
+    def publish_build_dir(self, token: str) -> Path:
+        """Scratch folder where one publish builds both databases before they are swapped in."""
+        return self.root / f"{PUBLISH_BUILD_PREFIX}{token}"
+
+    def publish_build_dirs(self) -> list[Path]:
+        """Every publish scratch folder present (a crashed publish leaves its own behind)."""
+        return sorted(self.root.glob(f"{PUBLISH_BUILD_PREFIX}*"))
 
     def reports(self, kind: str) -> Path:
         """Folder of one kind of report: ``quality``, ``metrics``, ``review``, ``data_docs``."""

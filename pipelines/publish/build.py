@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import time
 import uuid
@@ -34,7 +33,7 @@ from pathlib import Path
 
 import duckdb
 
-from kernel.atomic import PRIVATE_DIR, PRIVATE_FILE, write_text
+from kernel.atomic import PRIVATE_DIR, move_into_place, write_text
 from kernel.city import city
 from kernel.layout import Layout
 from kernel.sql import sql_string
@@ -44,7 +43,6 @@ from pipelines.publish.sources import create_sources, drop_sources
 log = logging.getLogger(__name__)
 
 TRANSIENT_SCHEMAS = ("staging", "intermediate")  # build steps, dropped before publishing
-BUILD_PREFIX = ".publish-"
 
 
 @dataclass
@@ -78,9 +76,8 @@ def publish(data: Path, day: date) -> PublishSummary:
             log.debug(line)
         tables = _finish(warehouse, day, run, "warehouse", checksum)
         analytics_tables = _finish(analytics, day, run, "analytics", checksum)
-        for built, final in ((warehouse, layout.warehouse), (analytics, layout.analytics)):
-            built.chmod(PRIVATE_FILE)
-            os.replace(built, final)
+        move_into_place(warehouse, layout.warehouse)
+        move_into_place(analytics, layout.analytics)
     seconds = round(time.perf_counter() - started, 2)
     _record_run(layout, day, base, run, seconds)
     log.info("published %s: %d tables in %.1f s (%s)", day, len(tables), seconds, base.mode)
@@ -177,9 +174,9 @@ def _build_folder(layout: Layout) -> Iterator[Path]:
     """An owner-only folder under the data root for one build; removed afterwards, whatever
     happened (a crashed build's folder is removed by the next publish)."""
     layout.root.mkdir(parents=True, exist_ok=True)
-    for stale in layout.root.glob(f"{BUILD_PREFIX}*"):
+    for stale in layout.publish_build_dirs():
         shutil.rmtree(stale, ignore_errors=True)
-    build = layout.root / f"{BUILD_PREFIX}{uuid.uuid4().hex[:8]}"
+    build = layout.publish_build_dir(uuid.uuid4().hex[:8])
     build.mkdir(mode=PRIVATE_DIR)
     try:
         yield build

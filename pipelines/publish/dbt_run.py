@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from kernel.atomic import write_text
 from kernel.city import city
 from pipelines.publish.errors import DataTestError, ModelError, PublishError
 
@@ -70,8 +71,7 @@ def write_profile(
     if analytics is not None:
         output["attach"] = [{"path": str(analytics), "alias": "analytics"}]
     profile = {PROFILE: {"target": "publish", "outputs": {"publish": output}}}
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "profiles.yml").write_text(yaml.safe_dump(profile), encoding="utf-8")
+    write_text(work / "profiles.yml", yaml.safe_dump(profile))
     return work
 
 
