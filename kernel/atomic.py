@@ -68,6 +68,13 @@ def move_into_place(built: Path, final: Path) -> Path:
     return final
 
 
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write one binary file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
 def replace_dir(final: Path, build: Path) -> None:
     """Swap a fully built folder ``build`` into place at ``final``, replacing what was there."""
     final.parent.mkdir(parents=True, exist_ok=True)

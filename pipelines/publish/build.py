@@ -71,7 +71,7 @@ def publish(data: Path, day: date) -> PublishSummary:
             incremental.carry_forward(con, base)
         duckdb.connect(str(analytics)).close()
         profile = dbt_run.write_profile(build / "dbt", warehouse, analytics)
-        run = dbt_run.build(profile, day, checksum)
+        run = dbt_run.build(profile, day, checksum, layout.dbt_cache_dir)
         for line in dbt_run.summary_lines(run):
             log.debug(line)
         tables = _finish(warehouse, day, run, "warehouse", checksum)

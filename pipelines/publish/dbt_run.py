@@ -21,6 +21,7 @@ import yaml
 
 from kernel.atomic import write_text
 from kernel.city import city
+from pipelines.publish import manifest_cache
 from pipelines.publish.errors import DataTestError, ModelError, PublishError
 
 log = logging.getLogger(__name__)
@@ -75,16 +76,18 @@ def write_profile(
     return work
 
 
-_MANIFESTS: dict[str, Any] = {}  # project checksum → parsed manifest (parsing costs ~1-2 s)
-
-
 def invoke(
-    command: Sequence[str], work: Path, day: date, extra: Sequence[str] = (), checksum: str = ""
+    command: Sequence[str],
+    work: Path,
+    day: date,
+    extra: Sequence[str] = (),
+    checksum: str = "",
+    cache: Path | None = None,
 ) -> Any:
     """``dbt <command>`` on the project with the profile in ``work``; returns dbt's result.
 
-    With a ``checksum`` of the project, the manifest parsed by the first call of this process is
-    reused (the nightly vars are read when a node is compiled, not when the project is parsed).
+    With a ``checksum`` of the project, the parsed manifest is reused (``manifest_cache``): this
+    process's, else the one kept in ``cache``, else parsed now and kept there.
     """
     from dbt.cli.main import dbtRunner
 
@@ -104,19 +107,36 @@ def invoke(
         *extra,
     ]  # fmt: skip
     try:
-        if checksum and checksum not in _MANIFESTS:
-            parsed = dbtRunner().invoke(["parse", *args[1:]])
-            if parsed.success:
-                _MANIFESTS[checksum] = parsed.result
-        return dbtRunner(manifest=_MANIFESTS.get(checksum)).invoke(args)
+        manifest = _manifest(args, checksum, cache) if checksum else None
+        return dbtRunner(manifest=manifest).invoke(args)
     finally:
         _close_connections()
 
 
-def build(work: Path, day: date, checksum: str = "") -> DbtRun:
+def _manifest(args: list[str], checksum: str, cache: Path | None) -> Any | None:
+    """The project's parsed manifest, kept or parsed now (None when parsing failed: the command
+    then parses for itself and reports the error)."""
+    key = manifest_cache.cache_key(checksum, PROJECT)
+    manifest = manifest_cache.load(key, cache)
+    if manifest is None:
+        manifest = parse(args[1:])
+        if manifest is not None:
+            manifest_cache.keep(key, manifest, cache)
+    return manifest
+
+
+def parse(args: Sequence[str]) -> Any | None:
+    """``dbt parse`` with the options of a command: the manifest, or None when it failed."""
+    from dbt.cli.main import dbtRunner
+
+    parsed = dbtRunner().invoke(["parse", *args])
+    return parsed.result if parsed.success else None
+
+
+def build(work: Path, day: date, checksum: str = "", cache: Path | None = None) -> DbtRun:
     """``dbt build``: every model and test; raises ModelError / DataTestError naming the first
     that failed (the database being built is then discarded by the caller)."""
-    result = invoke(["build"], work, day, checksum=checksum)
+    result = invoke(["build"], work, day, checksum=checksum, cache=cache)
     if result.exception is not None and result.result is None:
         raise PublishError(f"dbt could not run the warehouse project: {result.exception}")
     run = DbtRun(seconds=round(getattr(result.result, "elapsed_time", 0.0), 2))

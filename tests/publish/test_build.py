@@ -19,6 +19,8 @@ from pipelines.publish import (
     InputError,
     ModelError,
     PseudonymKeyError,
+    dbt_run,
+    manifest_cache,
     publish,
 )
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
@@ -156,8 +158,33 @@ def test_a_failing_model_or_test_leaves_the_previous_warehouse(
     with pytest.raises(DataTestError, match=r"unique.*reference__institution"):
         publish(city, D)
     assert {db: snapshot(city, db) for db in before} == before
-    leftovers = [p.name for p in city.iterdir() if p.name.startswith(".")]
+    # no build folder left behind (the parsed project may be kept: it holds no data)
+    leftovers = [p.name for p in city.iterdir() if p.name.startswith(".") and p.name != ".dbt"]
     assert leftovers == []
+
+
+def test_a_later_publish_reuses_the_parsed_project(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(manifest_cache, "_IN_MEMORY", {})  # as in a new process
+    publish(city, D)
+    kept = list(Layout(city).dbt_cache_dir.glob("manifest-*.msgpack"))
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0
+    first = {db: snapshot(city, db) for db in ("warehouse.duckdb", "analytics.duckdb")}
+    # a new process: nothing in memory; the kept manifest is read, dbt does not parse again
+    monkeypatch.setattr(manifest_cache, "_IN_MEMORY", {})
+    parses: list[object] = []
+    monkeypatch.setattr(dbt_run, "parse", lambda args: parses.append(args))
+    publish(city, D)
+    assert parses == []
+    assert {db: snapshot(city, db) for db in first} == first
+    # an unreadable manifest (another dbt, a torn write) is parsed again and replaced
+    monkeypatch.undo()
+    monkeypatch.setattr(manifest_cache, "_IN_MEMORY", {})
+    kept[0].write_bytes(b"not a manifest")
+    publish(city, D)
+    assert {db: snapshot(city, db) for db in first} == first
+    assert kept[0].read_bytes() != b"not a manifest"
 
 
 def test_publish_needs_a_pseudonymisation_key(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:
