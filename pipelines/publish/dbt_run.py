@@ -1,10 +1,12 @@
 """Running the dbt project (``warehouse/``) in this process, through ``dbtRunner``.
 
-Everything dbt writes — the profile, its target folder (compiled SQL, manifest, run results) and
-its log file — goes to a work folder the caller owns (inside the publish build folder under the
-data root, owner-only, removed afterwards); nothing is written into the repository. dbt's console
-output is silenced: the publish step logs models, tests and timings itself, and dbt never prints
-row values (a failing test reports how many rows failed, not which).
+Everything dbt writes — the profile and its target folder (compiled SQL) — goes to a work folder
+the caller owns (inside the publish build folder under the data root, owner-only, removed
+afterwards); nothing is written into the repository. dbt logs nothing, neither to the console
+nor to a file (the file would be removed with the build folder unread): the publish step records
+models, tests and timings itself (``reports/publish/<D>.json``), and a failure is raised with
+dbt's message, which never holds row values (a failing test reports how many rows failed, not
+which).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ log = logging.getLogger(__name__)
 PROJECT = Path(__file__).resolve().parents[2] / "warehouse"
 PROFILE = "healtharchive"
 PLUGIN = "pipelines.publish.dbt_plugin"
+# manifest.json and run_results.json: the results are read in this process and the build folder
+# is removed afterwards, so writing them (a few MB of JSON) would be work for nobody
+NO_ARTIFACTS = ("--no-write-json",)
 
 
 @dataclass(frozen=True)
@@ -99,7 +104,7 @@ def invoke(
         "--log-path", str(work / "logs"),
         "--vars", json.dumps({"as_of_date": day.isoformat()}),
         "--log-level", "none",
-        "--log-level-file", "info",
+        "--log-level-file", "none",
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",
         "--no-version-check",
@@ -129,14 +134,14 @@ def parse(args: Sequence[str]) -> Any | None:
     """``dbt parse`` with the options of a command: the manifest, or None when it failed."""
     from dbt.cli.main import dbtRunner
 
-    parsed = dbtRunner().invoke(["parse", *args])
+    parsed = dbtRunner().invoke(["parse", *args, *NO_ARTIFACTS])
     return parsed.result if parsed.success else None
 
 
 def build(work: Path, day: date, checksum: str = "", cache: Path | None = None) -> DbtRun:
     """``dbt build``: every model and test; raises ModelError / DataTestError naming the first
     that failed (the database being built is then discarded by the caller)."""
-    result = invoke(["build"], work, day, checksum=checksum, cache=cache)
+    result = invoke(["build"], work, day, NO_ARTIFACTS, checksum, cache)
     if result.exception is not None and result.result is None:
         raise PublishError(f"dbt could not run the warehouse project: {result.exception}")
     run = DbtRun(seconds=round(getattr(result.result, "elapsed_time", 0.0), 2))
