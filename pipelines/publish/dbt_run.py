@@ -56,7 +56,8 @@ class DbtRun:
         return [n for n in self.nodes if n.kind == "model"]
 
     def tests_of(self, model: str) -> int:
-        return sum(1 for n in self.nodes if n.kind != "model" and n.attached_to == model)
+        """The data tests of a model that ran (unit tests test its SQL, not its rows)."""
+        return sum(1 for n in self.nodes if n.kind == "test" and n.attached_to == model)
 
 
 def write_profile(
@@ -138,10 +139,18 @@ def parse(args: Sequence[str]) -> Any | None:
     return parsed.result if parsed.success else None
 
 
-def build(work: Path, day: date, checksum: str = "", cache: Path | None = None) -> DbtRun:
-    """``dbt build``: every model and test; raises ModelError / DataTestError naming the first
-    that failed (the database being built is then discarded by the caller)."""
-    result = invoke(["build"], work, day, NO_ARTIFACTS, checksum, cache)
+def build(
+    work: Path,
+    day: date,
+    checksum: str = "",
+    cache: Path | None = None,
+    unit_tests: bool = True,
+) -> DbtRun:
+    """``dbt build``: every model and data test, and the unit tests unless told otherwise; raises
+    ModelError / DataTestError naming the first that failed (the database being built is then
+    discarded by the caller)."""
+    skip = () if unit_tests else ("--exclude-resource-type", "unit_test")
+    result = invoke(["build"], work, day, (*NO_ARTIFACTS, *skip), checksum, cache)
     if result.exception is not None and result.result is None:
         raise PublishError(f"dbt could not run the warehouse project: {result.exception}")
     run = DbtRun(seconds=round(getattr(result.result, "elapsed_time", 0.0), 2))
