@@ -135,7 +135,10 @@ PUBLISH_COLUMNS = {
     "row_count": ("BIGINT", "its rows when it was published"),
     "model": ("VARCHAR", "the dbt model that builds it (warehouse/models/<schema>/<model>.sql)"),
     "materialized": ("VARCHAR", "how dbt builds it: table (rebuilt) or incremental (updated)"),
-    "data_tests": ("BIGINT", "dbt tests of the model, all passed before the file was published"),
+    "data_tests": (
+        "BIGINT",
+        "dbt data tests of the model, all passed before the file was published",
+    ),
     "project_checksum": ("VARCHAR", "digest of the dbt project that built the file"),
 }
 

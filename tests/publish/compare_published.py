@@ -3,7 +3,8 @@
 ``python -m tests.publish.compare_published BEFORE AFTER`` takes two data folders (or two
 ``.duckdb`` files) and prints every difference of ``warehouse.duckdb`` and ``analytics.duckdb``;
 exit status 1 when there is one. Rows are compared as multisets (every value cast to text, sorted),
-so an incremental build, whose appended rows sit at the end of a table, equals a full one.
+so an incremental build, whose appended rows sit at the end of a table, equals a full one; when
+columns came or went, the rows are compared over the columns both sides have.
 ``ops.publish`` says how a file was built; its new columns are reported apart (``--ignore``).
 """
 
@@ -63,16 +64,21 @@ def compare_files(before: Path, after: Path, ignore: tuple[str, ...] = ()) -> li
                         found.append(f"{table}: column {x} → {y}")
                 if len(a["columns"]) != len(b["columns"]):
                     found.append(f"{table}: {len(a['columns'])} → {len(b['columns'])} columns")
-                continue
-            names = [c for c, _, _ in a["columns"]]
-            left, right = rows(old, table, names), rows(new, table, names)
-            if left != right:
-                gone, added = left - right, right - left
-                found.append(
-                    f"{table}: rows differ ({sum(gone.values())} only before, "
-                    f"{sum(added.values())} only after, of {sum(left.values())})"
-                )
+            # rows over the columns both have (all of them, unless columns came or went)
+            after = {c for c, _, _ in b["columns"]}
+            names = [c for c, _, _ in a["columns"] if c in after]
+            found += _compare_rows(table, rows(old, table, names), rows(new, table, names))
     return found
+
+
+def _compare_rows(table: str, left: Counter, right: Counter) -> list[str]:
+    if left == right:
+        return []
+    gone, added = left - right, right - left
+    return [
+        f"{table}: rows differ ({sum(gone.values())} only before, "
+        f"{sum(added.values())} only after, of {sum(left.values())})"
+    ]
 
 
 def compare_data(before: Path, after: Path, ignore: tuple[str, ...] = ()) -> dict[str, list[str]]:
