@@ -120,13 +120,12 @@ def render(pairs: dict[str, list[Pair]], before: Path, runs: int, head: str) -> 
         SECTION,
         "",
         f"`python -m bench._publish_pair {before.name} --runs {runs}`: after = this checkout "
-        f"({head}), before = {before.name}. The {RESIDENTS:,}-resident × {DAYS}-day city's last "
-        "night; every publish a new process, before and after in turn, each after run divided by "
-        "the before run beside it (medians, min–max in brackets). The machine is shared: the "
-        "ratios are the figures to quote, CPU seconds (user + system) before wall seconds; the "
-        "seconds themselves show the load as much as the code. Machine: "
-        + ", ".join(f"{k} {v}" for k, v in machine().items())
-        + ".",
+        f"({head}), before = {before.name} ({_commit(before)}). The {RESIDENTS:,}-resident × "
+        f"{DAYS}-day city's last night; every publish a new process, before and after in turn, "
+        "each after run divided by the before run beside it (medians, min–max in brackets). The "
+        "machine is shared: the ratios are the figures to quote, CPU seconds (user + system) "
+        "before wall seconds; the seconds themselves show the load as much as the code. "
+        "Machine: " + ", ".join(f"{k} {v}" for k, v in machine().items()) + ".",
         "",
         "| publish (after) | after CPU s | before CPU s | CPU after / before | "
         "after wall s | before wall s | wall after / before |",
@@ -143,6 +142,12 @@ def render(pairs: dict[str, list[Pair]], before: Path, runs: int, head: str) -> 
             ]
         lines.append(f"| {case} | {' | '.join(cells)} |")
     return "\n".join([*lines, ""])
+
+
+def _commit(checkout: Path) -> str:
+    return subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True
+    ).stdout.strip()
 
 
 def section_of(text: str) -> str | None:
@@ -174,9 +179,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("before", type=Path, help="another checkout, with its own .venv")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    head = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True
-    ).stdout.strip()
+    head = _commit(HERE)
     with tempfile.TemporaryDirectory(prefix="bench-publish-pair-") as tmp:
         pairs = measure(args.before.resolve(), args.runs, Path(tmp))
     results = RESULTS / "publish.md"
