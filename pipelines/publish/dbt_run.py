@@ -4,9 +4,9 @@ Everything dbt writes — the profile and its target folder (compiled SQL) — g
 the caller owns (inside the publish build folder under the data root, owner-only, removed
 afterwards); nothing is written into the repository. dbt logs nothing, neither to the console
 nor to a file (the file would be removed with the build folder unread): the publish step records
-models, tests and timings itself (``reports/publish/<D>.json``), and a failure is raised with
-dbt's message, which never holds row values (a failing test reports how many rows failed, not
-which).
+models, tests and timings itself, from dbt's run results (``ops.publish`` and
+``reports/publish/<D>.json``), and a failure is raised with dbt's message, which never holds
+row values (a failing test reports how many rows failed, not which).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +49,18 @@ class NodeResult:
 
 @dataclass
 class DbtRun:
+    """What dbt's run results say about one ``dbt build``."""
+
     nodes: list[NodeResult] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall seconds of the run: schemas, models, tests (not the parse)
+    started_at: datetime | None = None  # when the run started, UTC
 
     def models(self) -> list[NodeResult]:
         return [n for n in self.nodes if n.kind == "model"]
 
-    def tests_of(self, model: str) -> int:
+    def data_tests(self, model: str) -> list[NodeResult]:
         """The data tests of a model that ran (unit tests test its SQL, not its rows)."""
-        return sum(1 for n in self.nodes if n.kind == "test" and n.attached_to == model)
+        return [n for n in self.nodes if n.kind == "test" and n.attached_to == model]
 
 
 def write_profile(
@@ -153,9 +156,7 @@ def build(
     result = invoke(["build"], work, day, (*NO_ARTIFACTS, *skip), checksum, cache)
     if result.exception is not None and result.result is None:
         raise PublishError(f"dbt could not run the warehouse project: {result.exception}")
-    run = DbtRun(seconds=round(getattr(result.result, "elapsed_time", 0.0), 2))
-    for node_result in result.result.results:
-        run.nodes.append(_node(node_result))
+    run = _run(result.result)
     failed = [n for n in result.result.results if str(n.status) in ("error", "fail")]
     if failed:
         first = failed[0]
@@ -167,6 +168,18 @@ def build(
     if not result.success:
         raise PublishError(f"dbt build did not succeed: {result.exception}")
     return run
+
+
+def _run(results: Any) -> DbtRun:
+    """The run and its nodes, as dbt timed them: ``elapsed_time`` is measured from the start of
+    the run to ``generated_at`` (naive UTC), so the start is their difference."""
+    elapsed = getattr(results, "elapsed_time", 0.0)
+    ended = getattr(results, "generated_at", None)
+    if ended is not None and ended.tzinfo is None:
+        ended = ended.replace(tzinfo=UTC)
+    started = ended - timedelta(seconds=elapsed) if ended is not None else None
+    nodes = [_node(node_result) for node_result in results.results]
+    return DbtRun(nodes, round(elapsed, 3), started)
 
 
 def _node(node_result: Any) -> NodeResult:
