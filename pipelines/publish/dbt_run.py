@@ -5,8 +5,9 @@ the caller owns (inside the publish build folder under the data root, owner-only
 afterwards); nothing is written into the repository. dbt logs nothing, neither to the console
 nor to a file (the file would be removed with the build folder unread): the publish step records
 models, tests and timings itself, from dbt's run results (``ops.publish`` and
-``reports/publish/<D>.json``), and a failure is raised with dbt's message, which never holds
-row values (a failing test reports how many rows failed, not which).
+``reports/publish/<D>.json``), and a failure is raised with the first line of dbt's message,
+which never holds row values (a failing test reports how many rows failed, not which; a failing
+model's first line names the model, the database's own message follows on the next lines).
 """
 
 from __future__ import annotations
