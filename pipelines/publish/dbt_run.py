@@ -118,6 +118,8 @@ def invoke(
     ]  # fmt: skip
     try:
         manifest = _manifest(args, checksum, cache) if checksum else None
+        # dbt's locks are multiprocessing "spawn" locks: the first starts Python's resource
+        # tracker, one child per process that lives as long as it (tests/publish/test_processes)
         return dbtRunner(manifest=manifest).invoke(args)
     finally:
         _close_connections()
