@@ -15,6 +15,8 @@ on the dataset itself). Datasets:
 - ``holdout``: an independent city written by a third helper from the source interface and
   domain knowledge alone, after the model's changes for the other datasets (a check that they
   were not tuned to one generator; ``bench/scenarios/holdout``);
+- ``holdout2``: a second independent city (older, migrant-heavy, district hospitals), written
+  by a fourth helper the same way after every change above (``bench/scenarios/holdout2``);
 - ``simulator_families``: our own simulator with births and damage turned up.
 
 Per dataset: pairwise precision / recall / F1, persons split, residents holding two people, per
@@ -76,6 +78,13 @@ def _holdout(root: Path) -> tuple[Path, date, date]:
     return build_holdout(root, days=days, start=start), start, start + timedelta(days - 1)
 
 
+def _holdout2(root: Path) -> tuple[Path, date, date]:
+    from bench.scenarios.holdout2 import build_holdout2
+
+    start, days = date(2026, 7, 1), 40
+    return build_holdout2(root, days=days, start=start), start, start + timedelta(days - 1)
+
+
 def _simulator_families(root: Path) -> tuple[Path, date, date]:
     from simulator import SimConfig, simulate_city
 
@@ -93,6 +102,7 @@ DATASETS = {
     "hard_cases": _hard_cases,
     "families": _families,
     "holdout": _holdout,
+    "holdout2": _holdout2,
     "simulator_families": _simulator_families,
 }
 

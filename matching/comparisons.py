@@ -20,8 +20,11 @@ import splink.comparison_library as cl
 # The same holds for two babies of one mother born the same day under different names.
 TWIN_M_PROBABILITY = 1e-9
 # EM cannot see a child's mother-ID disagreement among true matches (the EM blocks that hold
-# child pairs block on the mother's ID), and learns m = 0. Guardians are sometimes fathers.
-MOTHER_ELSE_M_PROBABILITY = 0.05
+# child pairs block on the mother's ID), and learns m = 0. A vaccination record names the
+# guardian of the day — the mother two or three times in four, else the father or a
+# grandparent — so one child's records carry two different guardians' numbers about one pair
+# in five (v5; v4 had 0.05, which took four bits from a child's name and birth date agreeing).
+MOTHER_ELSE_M_PROBABILITY = 0.2
 # Evidence of two people, pinned far below any real damage rate and made cannot-link
 # constraints (``matching.inference.cannot_link_sql``): two different checksum-valid resident
 # ID numbers (a mistyped digit makes the check fail 10 times in 11), birth dates a generation

@@ -39,6 +39,7 @@ BIRTH_DAYS_APART = 1
 # The neonatal period (ICD-10: the first 28 days): a newborn's care falls within it.
 NEWBORN_DAYS = 28
 FAMILY_REASON = "automatic: one mother, one birth, one child (family)"
+DELIVERY_MOTHER_REASON = "automatic: a delivery row's mother is the one her baby's records name"
 
 _MENTIONS = """
     SELECT f.unique_id, f.source, f.org_code, f.dataset, f.record_id, f.role, f.role_group,
@@ -262,3 +263,48 @@ def _mention_pairs(
 
 def _no_pairs() -> pd.DataFrame:
     return pd.DataFrame({"mention_id_l": [], "mention_id_r": [], "match_weight": []})
+
+
+# A delivery row names the mother with her name alone (her number left out): she is the woman
+# of that name whom another child's record, of a baby born that day, names by number, guardian
+# or phone — when that is one woman. The row's mother joins her (a resident holding no ID number
+# only); ``family_merges`` then joins the two babies' records as one child.
+_DELIVERY_MOTHER = """
+WITH mention AS ({mentions}),
+identified AS (SELECT DISTINCT resident_id FROM mention WHERE id_key IS NOT NULL),
+delivery AS (
+    SELECT m.unique_id, m.resident_id, m.name_key, n.birth_key AS birth
+    FROM mention m JOIN mention n
+      ON n.source = m.source AND n.org_code = m.org_code AND n.dataset = m.dataset
+     AND n.record_id = m.record_id AND n.role = 'newborn'
+    WHERE m.dataset = 'mch.delivery' AND m.role = 'mother' AND m.id_key IS NULL
+      AND m.name_key IS NOT NULL AND n.birth_key IS NOT NULL
+      AND m.resident_id NOT IN (SELECT resident_id FROM identified)),
+named AS (
+    SELECT DISTINCT mother, child_birth FROM {evidence}
+    WHERE kind <> 'delivery record' AND mother NOT LIKE 'id:%' AND child_birth IS NOT NULL),
+hers AS (
+    SELECT resident_id, name_key, min(unique_id) AS unique_id FROM mention
+    WHERE role_group = 'adult' AND name_key IS NOT NULL GROUP BY ALL),
+candidate AS (
+    SELECT DISTINCT d.unique_id, h.resident_id AS mother, h.unique_id AS hers
+    FROM delivery d
+    JOIN named k ON abs(date_diff('day', k.child_birth, d.birth)) <= {days_apart}
+    JOIN hers h ON h.resident_id = k.mother AND h.name_key = d.name_key
+    WHERE k.mother <> d.resident_id)
+SELECT unique_id AS mention_id_l, any_value(hers) AS mention_id_r,
+    NULL::DOUBLE AS match_weight
+FROM candidate GROUP BY unique_id HAVING count(DISTINCT mother) = 1
+ORDER BY ALL
+"""
+
+
+def delivery_mother_merges(
+    con: duckdb.DuckDBPyConnection, features: str, links: Rel
+) -> pd.DataFrame:
+    """Pairs (mention_id_l, mention_id_r, match_weight): a delivery row's name-only mother and
+    a record of the woman of her name whom a record of a baby born that day names."""
+    evidence = mother_evidence(con, features, links)
+    mentions = _MENTIONS.format(features=features, links=links)
+    sql = _DELIVERY_MOTHER.format(mentions=mentions, evidence=evidence, days_apart=BIRTH_DAYS_APART)
+    return con.sql(sql).df()

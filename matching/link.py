@@ -35,7 +35,13 @@ from matching.clustering import (
     classify_pairs,
     cluster_new,
 )
-from matching.family import FAMILY_REASON, family_merges, mother_child
+from matching.family import (
+    DELIVERY_MOTHER_REASON,
+    FAMILY_REASON,
+    delivery_mother_merges,
+    family_merges,
+    mother_child,
+)
 from matching.features import keyed_view, population_features, record_features
 from matching.golden import golden_records
 from matching.inference import gamma_columns, population_scaled, score_new
@@ -152,7 +158,9 @@ def _link(
     bridges = _strong_bridges(con, scored, clusters, assigned, stored)
     summary.automatic_merges = crosswalk.merge_automatic(con, links, bridges, ledger, day)
     current = _current(split, stored)
-    for merges, reason in ((family_merges, FAMILY_REASON), (episode_merges, EPISODE_REASON)):
+    joins = ((delivery_mother_merges, DELIVERY_MOTHER_REASON), (family_merges, FAMILY_REASON),
+             (episode_merges, EPISODE_REASON))  # fmt: skip
+    for merges, reason in joins:
         summary.family_merges += crosswalk.merge_automatic(
             con, links, merges(con, current, links), ledger, day, reason, replay.non_matches
         )

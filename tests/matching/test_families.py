@@ -124,6 +124,17 @@ C_REG = _mch(
     id_no=idno.make("320507", date(1996, 8, 8), 82),
     birth_date=date(1996, 8, 8),
 )
+# mother D: registered with her number; her delivery row at another institution names her
+# without it; the baby's vaccination record carries her number
+MOTHER_D = {"id_no": idno.make("320508", date(1995, 2, 2), 44), "name": "周敏",
+            "birth_date": date(1995, 2, 2), "sex_code": "2"}  # fmt: skip
+D_REG = _mch("d-reg", "maternal_registration", "mother", **MOTHER_D)
+D_ROW = {"source": "mch", "org_code": "M02", "dataset": "mch.delivery"}
+D_DELIVERY_MOTHER = _delivered("d-dl", role="mother", name="周敏", **D_ROW)
+D_DELIVERY_BABY = _delivered("d-dl", role="newborn", mother_name="周敏", birth_date=BIRTH,
+                             sex_code="1", **D_ROW)  # fmt: skip
+D_VACCINE = _vaccine("d-v1", name="周宝宝", mother_id_no=MOTHER_D["id_no"], mother_name="周敏",
+                     birth_date=BIRTH, sex_code="1")  # fmt: skip
 # prenatal visits with the mother's name only (her number left out)
 A_VISIT = _mch("a-pv", "prenatal_visit", "mother", name="王芳")
 B_VISIT = _mch("b-pv", "prenatal_visit", "mother", name="李娜")
@@ -142,11 +153,12 @@ B_ORDERS = [
 def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     data = tmp_path_factory.mktemp("families")
     background = small_city(300, seed=5, start=D1, nights=1).mentions
-    land(data, NIGHT[0], A_REG, A_BABY_HOSPITAL, B_REG, C_REG, background=background)
+    land(data, NIGHT[0], A_REG, A_BABY_HOSPITAL, B_REG, C_REG, D_REG, background=background)
     link_date(data, NIGHT[0])
-    land(data, NIGHT[1], A_NEWBORN, *B_TWINS, A_VISIT, B_VISIT)
+    land(data, NIGHT[1], A_NEWBORN, *B_TWINS, A_VISIT, B_VISIT, D_DELIVERY_MOTHER,
+         D_DELIVERY_BABY)  # fmt: skip
     link_date(data, NIGHT[1])
-    land(data, NIGHT[2], A_VACCINE, A_CLINIC, B_VACCINE, *B_ORDERS)
+    land(data, NIGHT[2], A_VACCINE, A_CLINIC, B_VACCINE, *B_ORDERS, D_VACCINE)
     _care(data, NIGHT[2], _id(A_BABY_HOSPITAL), "产科(母婴同室)", "Z38.000")
     link_date(data, NIGHT[2])
     return data
@@ -210,3 +222,12 @@ def test_a_name_only_visit_joins_the_one_woman_of_that_name_in_the_institutions_
     links = _links(lake, NIGHT[1])
     assert links[_id(A_VISIT)] == links[_id(A_REG)]
     assert links[_id(B_VISIT)] not in {links[_id(B_REG)], links[_id(C_REG)]}
+
+
+def test_a_delivery_rows_unnamed_mother_is_the_one_her_babys_records_name(lake: Path) -> None:
+    # night 2: the delivery row names 周敏 without her number: nothing ties it to her; night 3:
+    # the baby's vaccination record carries her number, and the row's 周敏 is her
+    assert _links(lake, NIGHT[1])[_id(D_DELIVERY_MOTHER)] != _links(lake, NIGHT[1])[_id(D_REG)]
+    links = _links(lake, NIGHT[2])
+    assert links[_id(D_DELIVERY_MOTHER)] == links[_id(D_REG)]
+    assert links[_id(D_DELIVERY_BABY)] == links[_id(D_VACCINE)] != links[_id(D_REG)]

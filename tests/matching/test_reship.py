@@ -27,10 +27,20 @@ def test_trained_levels_are_carried_and_new_ones_take_their_priors(tmp_path: Pat
     new = load_model(reship(MODELS_DIR / "v4.json", tmp_path / "v9.json"))
     before, after = _levels(old.settings), _levels(new.settings)
     # today's comparisons, in their order, are what the new file scores with
-    wanted = [c.get_comparison("duckdb").as_dict()["output_column_name"] for c in all_comparisons()]
+    today = [c.get_comparison("duckdb").as_dict() for c in all_comparisons()]
+    wanted = [c["output_column_name"] for c in today]
+    pinned = {
+        (c["output_column_name"], lv.get("label_for_charts")): lv["m_probability"]
+        for c in today
+        for lv in c["comparison_levels"]
+        if lv.get("fix_m_probability")
+    }
     assert [c["output_column_name"] for c in new.settings["comparisons"]] == wanted
     for key, level in after.items():
-        if key in before:  # trained: m and u unchanged
+        if key in before and level.get("fix_m_probability"):  # pinned: today's m, trained u
+            assert level["m_probability"] == pinned[key]
+            assert level["u_probability"] == before[key]["u_probability"]
+        elif key in before:  # trained: m and u unchanged
             assert (level["m_probability"], level["u_probability"]) == (
                 before[key]["m_probability"], before[key]["u_probability"])  # fmt: skip
         else:  # new since v4: the documented priors, and said so in the metadata
