@@ -63,5 +63,6 @@ def test_a_crash_mid_write_leaves_the_previous_night_readable(
     monkeypatch.setattr(staging_module.pq, "write_table", crash_on_second_file)
     with pytest.raises(OSError, match="disk full"):
         extract_date(sources, data, DAY, reload=True)
-    assert _files(data, staged=False) == before  # every partition and the load log as the first run left them
+    # every partition and the load log as the first run left them
+    assert _files(data, staged=False) == before
     assert not [p for p in (data / "lake").iterdir() if p.name.startswith(".")]
