@@ -30,12 +30,12 @@ from zoneinfo import ZoneInfo
 
 from pipelines.alerts import Alert, scrub, send
 
-# Assets the nightly run produces and the monthly reports are scheduled on (names and URIs are
-# identities, not paths: the data root is configured, not known when the DAGs are parsed).
+# Assets the nightly run produces and the monthly reports are scheduled on: name and URI. They
+# are identities, not paths: the data root is configured, not known when the DAGs are parsed.
 ASSETS = {
-    "warehouse": "x-healtharchive://published/warehouse.duckdb",
-    "analytics": "x-healtharchive://published/analytics.duckdb",
-    "quality": "x-healtharchive://quality/result",
+    "warehouse": ("healtharchive_warehouse", "x-healtharchive://published/warehouse.duckdb"),
+    "analytics": ("healtharchive_analytics", "x-healtharchive://published/analytics.duckdb"),
+    "quality": ("healtharchive_quality_results", "x-healtharchive://quality/result"),
 }
 ROOTS = {"sources": "HEALTHARCHIVE_SOURCES", "data": "HEALTHARCHIVE_DATA"}
 RETRY_CANNOT_HELP = frozenset({
@@ -53,6 +53,14 @@ RETRY_CANNOT_HELP = frozenset({
     "quality.report_data.ReportDataError",
 })  # fmt: skip
 OUR_PACKAGES = ("pipelines.", "matching.", "quality.", "schemas.", "kernel.")
+
+
+def asset(kind: str) -> Any:
+    """The Airflow Asset ``kind`` (``warehouse``, ``analytics``, ``quality``)."""
+    from airflow.sdk import Asset
+
+    name, uri = ASSETS[kind]
+    return Asset(name=name, uri=uri)
 
 
 def timezone(environ: Mapping[str, str] = os.environ) -> str:
