@@ -32,6 +32,7 @@ import duckdb
 
 from bench._city import last_day, processed_city
 from bench._machine import RESULTS, PeakRss, machine
+from bench._publish_pair import kept_tail
 from pipelines.publish import publish
 from pipelines.publish.archive import ArchiveFormat, export_archives, show_archive
 
@@ -205,9 +206,12 @@ def main(argv: list[str]) -> int:
     for row in calls + commands + exports:
         print("  ", *row, flush=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "publish.md").write_text(
-        render(pub, calls, commands, exports, "python -m bench publish"), encoding="utf-8"
-    )
+    results = RESULTS / "publish.md"
+    text = render(pub, calls, commands, exports, "python -m bench publish")
+    kept = kept_tail(results.read_text(encoding="utf-8")) if results.exists() else ""
+    if kept:  # the before/after figures of bench._publish_pair are not measured here
+        text = text.rstrip("\n") + "\n\n" + kept
+    results.write_text(text, encoding="utf-8")
     print(f"wrote {RESULTS / 'publish.md'}")
     return 0 if pub["wall"] < 60 else 1
 

@@ -59,6 +59,22 @@ def write_text(path: Path, text: str) -> Path:
     return path
 
 
+def move_into_place(built: Path, final: Path) -> Path:
+    """Rename a file built elsewhere on the same file system (a database built in a scratch
+    folder) over ``final``, owner-only: readers see the old file or the new one, never a part."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    built.chmod(PRIVATE_FILE)
+    os.replace(built, final)
+    return final
+
+
+def write_bytes(path: Path, data: bytes) -> Path:
+    """Write one binary file atomically."""
+    with atomic_path(path) as tmp:
+        tmp.write_bytes(data)
+    return path
+
+
 def replace_dir(final: Path, build: Path) -> None:
     """Swap a fully built folder ``build`` into place at ``final``, replacing what was there."""
     final.parent.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,8 @@ paths under it.
     quality/date=<D>/...                                      quality results, held deliveries
     quality/date=<D>/gx/                                      Great Expectations results
     warehouse.duckdb, analytics.duckdb                        published atomically
+    .publish-<token>/                                         one publish's scratch (removed)
+    .dbt/manifest-<key>.msgpack                               the parsed dbt project (a cache)
     reports/<kind>/                                           Data Docs, governance, metrics, review
     audit/access/                                             who read identified data
 
@@ -48,6 +50,7 @@ NIGHTLY: dict[str, str] = {
 
 WAREHOUSE_FILE = "warehouse.duckdb"
 ANALYTICS_FILE = "analytics.duckdb"
+PUBLISH_BUILD_PREFIX = ".publish-"
 
 
 def partition_date(path: Path) -> date:
@@ -195,6 +198,20 @@ class Layout:
     @property
     def analytics(self) -> Path:
         return self.root / ANALYTICS_FILE
+
+    def publish_build_dir(self, token: str) -> Path:
+        """Scratch folder where one publish builds both databases before they are swapped in."""
+        return self.root / f"{PUBLISH_BUILD_PREFIX}{token}"
+
+    def publish_build_dirs(self) -> list[Path]:
+        """Every publish scratch folder present (a crashed publish leaves its own behind)."""
+        return sorted(self.root.glob(f"{PUBLISH_BUILD_PREFIX}*"))
+
+    @property
+    def dbt_cache_dir(self) -> Path:
+        """What dbt parsed of the warehouse project, kept across nights (a cache: parsing is
+        most of dbt's fixed cost, and the project changes far less often than the data)."""
+        return self.root / ".dbt"
 
     def reports(self, kind: str) -> Path:
         """Folder of one kind of report: ``quality``, ``metrics``, ``review``, ``data_docs``."""

@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from matching.inference import cannot_link_sql, gamma_of
+from matching.inference import NULL_GAMMA, cannot_link_sql, gamma_of
 from matching.model import Thresholds
 from matching.relations import Rel, table
 
@@ -27,20 +27,27 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
     """SQL: the reason a high-scoring pair must not merge automatically, else NULL.
 
     Reads the pair's gammas and ``l``/``r``, the two mentions' flags (multiple_birth,
-    role_group). Two children of one household are the commonest false merge: same birth
-    date, phone and address but other names (twins), or the same name and another birth date
-    (siblings named alike): without an ID number to say so they wait for a person.
+    role_group, id_kind). Two children of one household are the commonest false merge: same
+    birth date, phone and address but other names (twins), or the same name and another birth
+    date (siblings named alike): without an ID number, a name or the mother's number to say so
+    they wait for a person — or for the family (``matching.family``), which knows how many
+    babies the mother had that day.
     """
     sex_else = gamma_of(settings, "sex", "All other comparisons")
     id_exact = gamma_of(settings, "id_no", "exact")
     sex_exact = gamma_of(settings, "sex", "exact")
     birth_else = gamma_of(settings, "birth_date", "All other comparisons")
     mother = gamma_of(settings, "mother", "exact")
+    # the same mother by her number, mistyped or not, or by her name (models since v5)
+    same_mother = _gammas(settings, "mother", ("exact", "one character mistyped",
+                                               "same mother's name"))  # fmt: skip
     partial = gamma_of(settings, "name", "a part of the name shared")
     same_name = (gamma_of(settings, "name", "exact"), gamma_of(settings, "name", "same pinyin"))
     name_else = gamma_of(settings, "name", "All other comparisons")
-    # one document, one name, another birth date: a mistyped or replaced date. One document
-    # and another name is a relative's ID used at the desk (借用家属证件挂号): a person decides.
+    # one document, one name, another birth date: a mistyped or replaced date. One resident ID
+    # number (its birth part names one of the two dates) and another name is a relative's ID
+    # used at the desk (借用家属证件挂号): a person decides. A passport or another document
+    # without a birth part says nothing of the kind: the document wins, as for other damage.
     name_agrees = (same_name[0], same_name[1], gamma_of(settings, "name", "close spelling"))
     birth_exact = gamma_of(settings, "birth_date", "exact")
     other_birth = (
@@ -48,9 +55,10 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
         gamma_of(settings, "birth_date", "All other comparisons"),
     )
     children = "l.role_group = 'child' AND r.role_group = 'child'"
+    null = NULL_GAMMA
     return f"""CASE WHEN gamma_sex = {sex_else} THEN 'sex conflict'
         WHEN gamma_id_no = {id_exact} AND gamma_birth_date = {birth_else}
-             AND gamma_name NOT IN {name_agrees}
+             AND gamma_name NOT IN {name_agrees} AND l.id_kind = 'resident'
         THEN 'same ID number, birth date conflict'
         WHEN gamma_mother = {mother} AND gamma_name = {partial}
         THEN 'same mother, names differ (twins?)'
@@ -58,11 +66,35 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
              AND gamma_name NOT IN {same_name} AND gamma_id_no <> {id_exact}
              AND NOT (l.twins_told_by_sex AND r.twins_told_by_sex AND gamma_sex = {sex_exact})
         THEN 'multiple birth: name or ID needed to tell the babies apart'
+        WHEN gamma_mother IN {same_mother} AND {children} AND gamma_name NOT IN {same_name}
+             AND gamma_id_no <> {id_exact} AND NOT (l.single_birth AND r.single_birth)
+             AND NOT (l.twins_told_by_sex AND r.twins_told_by_sex AND gamma_sex = {sex_exact})
+        THEN 'one mother''s babies without a name or ID, and no single birth on record'
         WHEN {children} AND gamma_birth_date = {birth_exact}
              AND gamma_name IN ({partial}, {name_else}) AND gamma_id_no <> {id_exact}
         THEN 'children born one day, names differ (twins?)'
         WHEN {children} AND gamma_birth_date IN {other_birth} AND gamma_id_no <> {id_exact}
-        THEN 'children born on other days (siblings?)' END"""
+        THEN 'children born on other days (siblings?)'
+        WHEN {children} AND gamma_birth_date = {null} AND gamma_name NOT IN {same_name}
+             AND gamma_id_no <> {id_exact}
+        THEN 'children without a birth date or name to tell siblings apart'
+        WHEN {children} AND gamma_name NOT IN {same_name} AND gamma_id_no <> {id_exact}
+             AND gamma_mother NOT IN {same_mother}
+        THEN 'children told apart by no name, ID or mother (twins?)'
+        WHEN {children} AND gamma_name = {same_name[1]}
+        THEN 'children''s names sound alike but are written differently (twins?)' END"""
+
+
+def _gammas(settings: dict[str, Any], comparison: str, labels: tuple[str, ...]) -> str:
+    """SQL tuple of the gamma values of the labelled levels the model has (an older model may
+    lack a newer level)."""
+    found = []
+    for label in labels:
+        try:
+            found.append(str(gamma_of(settings, comparison, label)))
+        except KeyError:
+            continue
+    return "(" + ", ".join(found) + ")"
 
 
 def classify_pairs(
@@ -84,7 +116,8 @@ def classify_pairs(
         CREATE OR REPLACE TABLE {out} AS
         WITH flagged AS (
             SELECT p.*, {red_flag_sql(settings)} AS red_flag,
-                coalesce({cannot_link_sql(settings)}, false) AS pinned_apart,
+                coalesce({cannot_link_sql(settings)}, false)
+                    OR coalesce({conflict_sql("l", "r")}, false) AS pinned_apart,
                 d.decision AS manual, d.decision_id
             FROM {pairs} p
             JOIN {flags} l ON l.unique_id = p.unique_id_l
@@ -146,10 +179,24 @@ def cluster_new(
 
 # Two mentions that can never be one person, whatever chain of links joins them: two
 # different checksum-valid resident ID numbers (a mother's number on a child's record was moved
-# to mother_key by the features), or two birth orders of one mother's babies born one day.
-CONFLICT = """(a.id_valid AND b.id_valid AND a.id_key <> b.id_key)
-    OR (a.mother_key = b.mother_key AND a.birth_key = b.birth_key
-        AND a.birth_order <> b.birth_order)"""
+# to mother_key by the features); two birth orders (大宝 and 二宝: twins, or two children of one
+# family); a record that names the other's ID number as its mother's (a baby and its mother);
+# two babies of one mother in one delivery register (twins: one row per baby).
+CONFLICT_COLUMNS = ("unique_id", "id_key", "id_valid", "mother_key", "birth_key", "birth_order",
+                    "delivery_key")  # fmt: skip
+
+
+def conflict_sql(a: str = "a", b: str = "b") -> str:
+    """SQL over two feature rows aliased ``a`` and ``b`` (``CONFLICT_COLUMNS`` at least): true
+    when they are two people."""
+    return f"""(({a}.id_valid AND {b}.id_valid AND {a}.id_key <> {b}.id_key)
+    OR {a}.birth_order <> {b}.birth_order
+    OR {a}.mother_key = {b}.id_key OR {b}.mother_key = {a}.id_key
+    OR ({a}.delivery_key = {b}.delivery_key AND {a}.mother_key = {b}.mother_key
+        AND {a}.unique_id <> {b}.unique_id))"""
+
+
+CONFLICT = conflict_sql()
 
 
 def constraint_pairs(con: duckdb.DuckDBPyConnection, clusters: Rel, features: str) -> Rel:
@@ -160,13 +207,14 @@ def constraint_pairs(con: duckdb.DuckDBPyConnection, clusters: Rel, features: st
         "_constraint_pairs",
         f"""
         WITH facts AS (
-            SELECT c.cluster_key, f.unique_id, f.id_key, f.id_valid, f.mother_key,
-                f.birth_key, f.birth_order
+            SELECT c.cluster_key, {", ".join(f"f.{c}" for c in CONFLICT_COLUMNS)}
             FROM {clusters} c JOIN {features} f USING (unique_id)),
         suspect AS (
             SELECT cluster_key FROM facts GROUP BY cluster_key
             HAVING count(DISTINCT CASE WHEN id_valid THEN id_key END) > 1
-                OR count(DISTINCT birth_order) > 1)
+                OR count(DISTINCT birth_order) > 1
+                OR len(list_intersect(list(mother_key), list(id_key))) > 0
+                OR count(delivery_key) > 1)
         SELECT a.unique_id AS unique_id_l, b.unique_id AS unique_id_r
         FROM facts a JOIN facts b ON a.cluster_key = b.cluster_key AND a.unique_id < b.unique_id
         WHERE a.cluster_key IN (SELECT cluster_key FROM suspect) AND ({CONFLICT})""",

@@ -20,8 +20,11 @@ import splink.comparison_library as cl
 # The same holds for two babies of one mother born the same day under different names.
 TWIN_M_PROBABILITY = 1e-9
 # EM cannot see a child's mother-ID disagreement among true matches (the EM blocks that hold
-# child pairs block on the mother's ID), and learns m = 0. Guardians are sometimes fathers.
-MOTHER_ELSE_M_PROBABILITY = 0.05
+# child pairs block on the mother's ID), and learns m = 0. A vaccination record names the
+# guardian of the day — the mother two or three times in four, else the father or a
+# grandparent — so one child's records carry two different guardians' numbers about one pair
+# in five (v5; v4 had 0.05, which took four bits from a child's name and birth date agreeing).
+MOTHER_ELSE_M_PROBABILITY = 0.2
 # Evidence of two people, pinned far below any real damage rate and made cannot-link
 # constraints (``matching.inference.cannot_link_sql``): two different checksum-valid resident
 # ID numbers (a mistyped digit makes the check fail 10 times in 11), birth dates a generation
@@ -244,23 +247,33 @@ def address_comparison() -> cl.CustomComparison:
 
 
 def mother_comparison() -> cl.CustomComparison:
-    """Mother's ID number, for newborn and child mentions only.
+    """The mother of a newborn or child mention: her ID number, else her name.
 
     Two babies of one mother are twins, not one child, when they come from two records of
     the same delivery register, or are born the same day under wholly different names:
-    pinned near zero like the ID twin level.
+    pinned near zero like the ID twin level. Where one record lacks her number, the same
+    mother's name (a child checkup's 母亲姓名, a vaccination guardian, a delivery row) is
+    evidence too, weaker than a number; two different numbers are "else" (the guardian may be
+    the father), and a missing number with another name says nothing (null).
     """
+    both_ids = "mother_key_l IS NOT NULL AND mother_key_r IS NOT NULL"
+    same_name = f"mother_name_l = mother_name_r AND NOT ({both_ids})"
+    # (a name that is the mother's, on a baby's record registered under her, is no twin's)
     twins_by_name = (
         "mother_key_l = mother_key_r AND birth_key_l = birth_key_r"
         " AND name_pinyin_l <> name_pinyin_r"
         " AND damerau_levenshtein(name_pinyin_l, name_pinyin_r) > 1"
         " AND NOT list_has_any(given_chars_l, given_chars_r)"
+        " AND NOT coalesce(name_key_l IN (mother_name_l, mother_name_r)"
+        " OR name_key_r IN (mother_name_l, mother_name_r), false)"
     )
     return cl.CustomComparison(
         output_column_name="mother",
-        comparison_description="mother's (guardian's) ID number of a child mention",
+        comparison_description="mother's (guardian's) ID number, else name, of a child mention",
         comparison_levels=[
-            _null("mother_key"),
+            cll.CustomLevel(
+                f"NOT ({both_ids}) AND NOT coalesce({same_name}, false)", "null"
+            ).configure(is_null_level=True),
             cll.CustomLevel(
                 "mother_key_l = mother_key_r AND delivery_key_l = delivery_key_r",
                 "same mother, two babies of one delivery register",
@@ -275,6 +288,7 @@ def mother_comparison() -> cl.CustomComparison:
             ),
             cll.CustomLevel("mother_key_l = mother_key_r", "exact"),
             cll.CustomLevel(_near("mother_key"), "one character mistyped"),
+            cll.CustomLevel(same_name, "same mother's name"),
             _else().configure(m_probability=MOTHER_ELSE_M_PROBABILITY, fix_m_probability=True),
         ],
     )

@@ -100,18 +100,25 @@ def replay_decisions(
     return counter
 
 
-def merge_strong_bridges(
+BRIDGE_REASON = "automatic: a new record links strongly to both"
+
+
+def merge_automatic(
     con: duckdb.DuckDBPyConnection,
     links: Rel,
-    bridges: pd.DataFrame,
+    pairs: pd.DataFrame,
     ledger: registry.Ledger,
     day: date,
+    reason: str = BRIDGE_REASON,
+    blocked: set[frozenset[str]] | None = None,
 ) -> int:
-    """Merge the residents a new record links to strongly at once (``bridges``: mention_id_l,
-    mention_id_r, match_weight — a pair of mentions held by the two residents), audited as
-    merges and the merged-away resident retired with a redirect. Returns the merges made."""
-    if bridges.empty:
+    """Merge the residents of each pair of mentions (``pairs``: mention_id_l, mention_id_r,
+    match_weight) without a reviewer — a new record linking strongly to both, or one child of
+    one mother — audited as merges with ``reason`` and the merged-away resident retired with a
+    redirect; never across a reviewer's non-match (``blocked``). Returns the merges made."""
+    if pairs.empty:
         return 0
+    bridges = pairs
     mentions = pd.concat([bridges["mention_id_l"], bridges["mention_id_r"]]).unique()
     con.register("_bridge_ids", pd.DataFrame({"mention_id": mentions}))
     touched = con.sql(f"""
@@ -122,8 +129,8 @@ def merge_strong_bridges(
     con.unregister("_bridge_ids")
     before = len(ledger.redirects)
     after = registry.merge(
-        touched, bridges.assign(decision_id=None), ledger, set(),
-        reason="automatic: a new record links strongly to both", assigned_by="auto",
+        touched, bridges.assign(decision_id=None), ledger, blocked or set(),
+        reason=reason, assigned_by="auto",
     )  # fmt: skip
     _update(con, links, after, touched, day)
     return len(ledger.redirects) - before

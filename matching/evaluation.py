@@ -232,10 +232,16 @@ def mother_child_coverage(sources: Path, data: Path) -> dict[str, Any]:
     pairs = set(zip(related["mother_resident_id"], related["child_resident_id"], strict=True))
     found = [(m, c) in pairs for m, c in zip(truth["mother"], truth["child"], strict=True)]
     true_pairs = set(zip(truth["mother"], truth["child"], strict=True))
+    # a mother who never had a record of her own has no resident to be related to: the share
+    # over pairs whose mother is in the index says what the MPI could have done
+    seen = truth["mother"].notna().to_numpy()
+    related_seen = int(sum(f for f, s in zip(found, seen, strict=True) if s))
     return {
         "true_pairs": len(truth),
         "related": int(sum(found)),
         "related_share": round(sum(found) / len(truth), 6) if len(truth) else None,
+        "pairs_mother_seen": int(seen.sum()),
+        "related_share_mother_seen": round(related_seen / seen.sum(), 6) if seen.sum() else None,
         "relations_published": len(pairs),
         "relations_true_share": round(len(pairs & true_pairs) / len(pairs), 6) if pairs else None,
     }

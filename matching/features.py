@@ -93,9 +93,12 @@ WITH base AS (
     SELECT
         mention_id AS unique_id, source, org_code, dataset, record_id, role,
         -- a child by role, by name (王芳之子, 张宝宝: a baby before it has a name), by a
-        -- guardian on a vaccination record, or by age at the service (a hospital patient of
+        -- guardian on a vaccination record, by the care (a neonatal or paediatric department,
+        -- a perinatal diagnosis: a newborn's hospital record under the mother's identity is
+        -- the baby's, ``matching.care``), or by age at the service (a hospital patient of
         -- three is a child too)
         CASE WHEN role IN {child_roles} OR coalesce(placeholder_child, false)
+                  OR child_care
                   OR (role = 'recipient' AND mother_id_no IS NOT NULL)
                   OR date_diff('year', birth_date, coalesce(event_date, load_date))
                      < {child_age}
@@ -115,14 +118,17 @@ WITH base AS (
         coalesce(nullif(surname, ''), substr(nullif(trim(name), ''), 1, 1)) AS surname,
         coalesce(nullif(given_name, ''), nullif(substr(trim(name), 2), '')) AS given_name,
         coalesce(birth_date, id_birth_date) AS birth_key,
-        coalesce(CASE WHEN sex_code IN ('1', '2') THEN sex_code END,
-                 CASE WHEN id_sex_code IN ('1', '2') THEN id_sex_code END) AS sex_key,
+        CASE WHEN sex_code IN ('1', '2') THEN sex_code END AS sex_delivered,
+        CASE WHEN id_sex_code IN ('1', '2') THEN id_sex_code END AS sex_of_id,
         CASE WHEN regexp_full_match(phone, '1[0-9]{{10}}') THEN phone END AS phone_key,
         nullif(district_code, '') AS district_key,
         nullif({address_tail}, '') AS address_tail,
         CASE WHEN dataset = 'mch.delivery' AND role = 'newborn' THEN org_code END
-            AS delivery_key
-    FROM (SELECT {typed} FROM {source})
+            AS delivery_key,
+        child_care, newborn_on
+    FROM (SELECT s.*, c.unique_id IS NOT NULL AS child_care, c.newborn_on
+          FROM (SELECT {typed} FROM {source}) s
+          LEFT JOIN {cared} c ON c.unique_id = s.mention_id)
 )
 SELECT * EXCLUDE (address_tail, id_no_valid, event_year),
     -- a Latin name compared whatever the order of its words (SMITH JOHN = JOHN SMITH)
@@ -144,8 +150,20 @@ SELECT * EXCLUDE (address_tail, id_no_valid, event_year),
                   sex_key, phone_key, district_key, address_tail, delivery_key, birth_order))
         AS identity_hash
 FROM (
-    SELECT * EXCLUDE (id_conv, mother_conv, parent_id, parent_birth, birth_key),
+    SELECT * EXCLUDE (id_conv, mother_conv, parent_id, parent_birth, parent_name, birth_key,
+                      sex_delivered, sex_of_id)
+        REPLACE (
+            CASE WHEN NOT parent_name THEN name END AS name,
+            CASE WHEN NOT parent_name THEN name_pinyin END AS name_pinyin,
+            CASE WHEN NOT parent_name THEN surname END AS surname,
+            CASE WHEN NOT parent_name THEN given_name END AS given_name,
+            CASE WHEN parent_name THEN name ELSE mother_name END AS mother_name),
         CASE WHEN parent_id THEN NULL ELSE id_conv END AS id_key,
+        -- the sex an ID number encodes is its holder's: a parent's number says nothing of the
+        -- child's sex; nor does the sex on a record carrying her identity (hers too)
+        CASE WHEN NOT parent_birth
+             THEN coalesce(sex_delivered, CASE WHEN NOT parent_id THEN sex_of_id END)
+        END AS sex_key,
         CASE WHEN role_group = 'child'
              THEN coalesce(mother_conv, CASE WHEN parent_id THEN id_conv END) END AS mother_key,
         CASE WHEN NOT parent_birth THEN birth_key END AS birth_key
@@ -156,7 +174,15 @@ FROM (
             role_group = 'child' AND coalesce(
                 event_year - year(birth_key) >= {child_age}
                 OR (parent_id AND strftime(birth_key, '%Y%m%d') = substr(id_conv, 7, 8)),
-                false) AS parent_birth
+                false) AS parent_birth,
+            -- a child's record carrying the parent's birth date (the mother's identity copied,
+            -- a newborn registered as 王芳) carries her name too; with the child's own birth
+            -- date the name may be the child's (comparisons tell, by the other records'
+            -- mothers' names)
+            role_group = 'child' AND mother_name IS NULL AND NOT name_latin
+                AND coalesce(event_year - year(birth_key) >= {child_age}
+                    OR (parent_id AND strftime(birth_key, '%Y%m%d') = substr(id_conv, 7, 8)),
+                    false) AS parent_name
         FROM (
             SELECT *,
                 -- a newborn or child recorded under the mother's (guardian's) number, or a
@@ -175,16 +201,22 @@ ORDER BY unique_id
 
 
 def record_features(
-    con: duckdb.DuckDBPyConnection, source: str, table: str = "record_features"
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    table: str = "record_features",
+    cared: str | None = None,
 ) -> Rel:
     """Table ``table`` (one row per mention, ``unique_id`` = mention_id) made from the relation
-    ``source`` holding person mentions."""
+    ``source`` holding person mentions; ``cared`` (unique_id, newborn_on) lists the mentions
+    whose care says they are a child's, and a newborn's since when (``matching.care``)."""
+    cared = cared or "(SELECT NULL::VARCHAR AS unique_id, NULL::DATE AS newborn_on LIMIT 0)"
     con.execute(MACROS)
     # read in the contract's shape: a column a source (an older lake, a test) lacks is null
     typed_source = f"({typed_sql('std.person_mention', f'SELECT * FROM {source}')})"
     con.execute(_RECORD_SQL.format(
         table=table, source=typed_source, typed=_TYPED, child_roles=str(CHILD_ROLES),
         child_age=city().child_max_age_years, id18=ID18, address_tail=_address_tail(),
+        cared=cared,
     ))  # fmt: skip
     return Rel(table)
 
@@ -225,20 +257,26 @@ CREATE OR REPLACE TEMP TABLE tf_birth_key AS
 CREATE OR REPLACE TEMP TABLE tf_name_key AS
     SELECT name_key, count(*) / (SELECT count(name_key) FROM _everyone) AS tf_name_key
     FROM _everyone WHERE name_key IN (SELECT name_key FROM {new}) GROUP BY name_key;
--- a mother with two babies born the same day: two delivery records, two different names, or
--- two birth orders (大宝, 二宝)
-CREATE OR REPLACE TEMP TABLE _multiple_birth AS
-    SELECT mother_key, birth_key,
+-- the babies a mother had on a day (or a day apart: twins either side of midnight), as far as
+-- the records show: how many delivery rows (one per baby), and whether two names or two birth
+-- orders (大宝, 二宝) say there were several
+CREATE OR REPLACE TEMP TABLE _births AS
+    WITH days AS (
+        SELECT DISTINCT mother_key, birth_key FROM _everyone
+        WHERE mother_key IN (SELECT mother_key FROM {new}) AND birth_key IS NOT NULL)
+    SELECT d.mother_key, d.birth_key,
+        count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END) AS deliveries,
+        count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END) >= 2
+            OR count(DISTINCT e.name_pinyin) >= 2 OR count(DISTINCT e.birth_order) >= 2
+            AS several,
         -- a boy and a girl (as many sexes as babies in the delivery register): the sex tells
         -- them apart, so a pair agreeing on it needs no reviewer
-        count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN unique_id END)
-            = count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN sex_key END)
+        count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END)
+            = count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.sex_key END)
             AS told_by_sex
-    FROM _everyone
-    WHERE mother_key IN (SELECT mother_key FROM {new}) AND birth_key IS NOT NULL
-    GROUP BY mother_key, birth_key
-    HAVING count(DISTINCT CASE WHEN delivery_key IS NOT NULL THEN unique_id END) >= 2
-        OR count(DISTINCT name_pinyin) >= 2 OR count(DISTINCT birth_order) >= 2;
+    FROM days d JOIN _everyone e ON e.mother_key = d.mother_key
+        AND abs(date_diff('day', e.birth_key, d.birth_key)) <= 1
+    GROUP BY d.mother_key, d.birth_key;
 """
 
 # The columns Splink compares, with tonight's stop lists applied: a stopped value is nulled
@@ -265,10 +303,13 @@ FROM (
         coalesce(f.mother_key IN (SELECT v FROM {p.stop_id}), false) AS stop_mother,
         coalesce(f.birth_key IN (SELECT v FROM {p.stop_birth}), false) AS stop_birth,
         coalesce(f.phone_key IN (SELECT v FROM {p.stop_phone}), false) AS stop_phone,
-        m.mother_key IS NOT NULL AS multiple_birth,
-        coalesce(m.told_by_sex, false) AS twins_told_by_sex
+        coalesce(m.several, false) AS multiple_birth,
+        -- a single birth: one delivery row and nothing else saying twins, or (a birth before
+        -- the city's delivery registers reach, none on record) nothing saying twins
+        coalesce(m.deliveries <= 1 AND NOT m.several, true) AS single_birth,
+        coalesce(m.several AND m.told_by_sex, false) AS twins_told_by_sex
     FROM {features} f
-    LEFT JOIN {p.multiple_birth} m ON m.mother_key = f.mother_key AND m.birth_key = f.birth_key
+    LEFT JOIN {p.births} m ON m.mother_key = f.mother_key AND m.birth_key = f.birth_key
 )
 """
 
@@ -279,13 +320,13 @@ TF_TABLES = {"name_key": "tf_name_key", "birth_key": "tf_birth_key"}
 
 @dataclass(frozen=True)
 class Population:
-    """Tonight's population facts: stop lists of placeholder values, the mothers with two
-    babies born one day, and the term-frequency lookups Splink reads (column → table)."""
+    """Tonight's population facts: stop lists of placeholder values, the babies each mother
+    had on a day (``births``), and the term-frequency lookups Splink reads (column → table)."""
 
     stop_id: Rel
     stop_phone: Rel
     stop_birth: Rel
-    multiple_birth: Rel
+    births: Rel
     tf: dict[str, Rel] = field(default_factory=lambda: {c: Rel(t) for c, t in TF_TABLES.items()})
 
 
@@ -305,7 +346,7 @@ def population_features(
         birth_ratio=STOP_BIRTH_RATIO, placeholders=list(PLACEHOLDER_BIRTH_DATES),
     ))  # fmt: skip
     return Population(Rel("_stop_id"), Rel("_stop_phone"), Rel("_stop_birth"),
-                      Rel("_multiple_birth"))  # fmt: skip
+                      Rel("_births"))  # fmt: skip
 
 
 def keyed_view(

@@ -27,10 +27,25 @@ WITH first_seen AS (
     FROM ({history}) WHERE NOT is_deleted GROUP BY mention_id
 ),
 mention AS (
-    SELECT link.resident_id, pm.*, fs.first_load_date, inst.district_code AS org_district_code,
+    -- a parent's ID number, birth date or name on a child's record (linkage's record features
+    -- moved them to the mother's side) are not the child's
+    SELECT link.resident_id, pm.* REPLACE (
+            CASE WHEN NOT parent_id THEN pm.id_no END AS id_no,
+            CASE WHEN NOT parent_id THEN pm.id_type END AS id_type,
+            pm.id_no_valid AND NOT parent_id AS id_no_valid,
+            CASE WHEN NOT parent_id THEN pm.id_birth_date END AS id_birth_date,
+            CASE WHEN NOT parent_id THEN pm.id_sex_code END AS id_sex_code,
+            CASE WHEN NOT coalesce(f.unique_id IS NOT NULL AND f.birth_key IS NULL, false)
+                 THEN pm.birth_date END AS birth_date,
+            CASE WHEN NOT coalesce(f.unique_id IS NOT NULL AND f.name IS NULL, false)
+                 THEN pm.name END AS name),
+        fs.first_load_date, inst.district_code AS org_district_code,
         coalesce(pm.arrived_at, pm.loaded_at) AS seen_at
     FROM ({links}) AS link
     JOIN ({current}) AS pm USING (mention_id)
+    LEFT JOIN ({features}) AS f ON f.unique_id = link.mention_id
+    CROSS JOIN LATERAL (SELECT coalesce(f.unique_id IS NOT NULL AND f.id_key IS NULL,
+                                        false) AS parent_id)
     JOIN first_seen AS fs USING (mention_id)
     LEFT JOIN ({institutions}) AS inst ON inst.org_code = pm.org_code
 ),
@@ -108,12 +123,22 @@ ORDER BY recent.resident_id
 """
 
 
-def golden_record_sql(layout: Layout, day: date, links: str) -> str:
+_NO_FEATURES = (
+    "SELECT NULL::VARCHAR AS unique_id, NULL::VARCHAR AS id_key, NULL::DATE AS birth_key, "
+    "NULL::VARCHAR AS name LIMIT 0"
+)
+
+
+def golden_record_sql(layout: Layout, day: date, links: str, features: str | None = None) -> str:
     """SQL of ``mpi.resident`` after night ``day`` for the crosswalk relation ``links``
-    (``mention_id``, ``resident_id``)."""
+    (``mention_id``, ``resident_id``); ``features`` (linkage's record features) tells a
+    parent's identity on a child's record from the child's own."""
     institutions = layout.reference("institutions")
     return _SQL.format(
         links=links,
+        features=f"SELECT unique_id, id_key, birth_key, name FROM {features}"
+        if features
+        else _NO_FEATURES,
         current=std_current_sql(layout, "person_mention", day),
         history=std_history_sql(layout, "person_mention", day),
         institutions=files_sql(
@@ -122,7 +147,10 @@ def golden_record_sql(layout: Layout, day: date, links: str) -> str:
     )
 
 
-def golden_records(con: duckdb.DuckDBPyConnection, layout: Layout, day: date, links: str) -> str:
+def golden_records(
+    con: duckdb.DuckDBPyConnection, layout: Layout, day: date, links: str, features: str
+) -> str:
     """Create temp table ``golden`` (``mpi.resident`` rows) and return the SQL that reads it."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE golden AS {golden_record_sql(layout, day, links)}")
+    sql = golden_record_sql(layout, day, links, features)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE golden AS {sql}")
     return "SELECT * FROM golden"

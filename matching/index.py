@@ -44,10 +44,12 @@ KEY_COLUMNS = (
     "unique_id",
     "name",
     "name_key",
+    "name_latin",
     "name_pinyin",
     "surname",
     "given_name",
     "id_key",
+    "id_kind",
     "id_body",
     "id_check",
     "id_ab",
@@ -97,10 +99,13 @@ class Stored:
 @dataclass(frozen=True)
 class Night:
     """What arrived since the previous night: ``mentions`` (the newest version of every mention
-    delivered, through tonight) and ``deleted`` (mention ids the sources deleted)."""
+    delivered, through tonight) and ``deleted`` (mention ids the sources deleted);
+    ``recared`` lists index mentions added to ``mentions`` because their care, arrived
+    tonight, says they are a child's (``matching.care``)."""
 
     mentions: Rel
     deleted: Rel
+    recared: Rel | None = None
 
 
 @dataclass(frozen=True)
@@ -156,11 +161,46 @@ def load_night(con: duckdb.DuckDBPyConnection, data: Path, day: date, prev: Prev
     return Night(mentions, deleted)
 
 
+def with_cared(
+    con: duckdb.DuckDBPyConnection,
+    data: Path,
+    day: date,
+    night: Night,
+    stored: Stored,
+    cared: Rel,
+) -> Night:
+    """Tonight's mentions plus the current version of every index mention not linked as a
+    child's until now whose care says it is one (it is re-linked as a child's record)."""
+    recared = table(
+        con,
+        "_recared",
+        f"""
+        SELECT unique_id FROM {stored.features}
+        WHERE NOT coalesce(child_care, false)
+          AND unique_id IN (SELECT unique_id FROM {cared})
+          AND unique_id NOT IN (SELECT mention_id FROM {night.mentions})""",
+    )
+    files = Layout(data).std_files("person_mention")
+    if not files or not con.execute(f"SELECT count(*) FROM {recared}").fetchall()[0][0]:
+        return Night(night.mentions, night.deleted, recared)
+    rows = f"""SELECT * FROM ({parquet_sql(files)})
+               WHERE mention_id IN (SELECT unique_id FROM {recared})"""
+    current = current_version_sql(typed_sql("std.person_mention", rows), "mention_id", day)
+    mentions = table(
+        con,
+        "night_mentions_cared",
+        f"""SELECT * FROM {night.mentions} UNION ALL BY NAME
+            SELECT * FROM ({current}) WHERE NOT coalesce(is_deleted, false)""",
+    )
+    return Night(mentions, night.deleted, recared)
+
+
 def split_night(
     con: duckdb.DuckDBPyConnection, records: Rel, stored: Stored, night: Night
 ) -> Split:
     """Tonight's record features against the index. Re-delivered mentions with unchanged
     identity fields keep their resident untouched and are not scored again."""
+    recared = night.recared or "(SELECT NULL::VARCHAR AS unique_id LIMIT 0)"
     known = table(
         con,
         "_known",
@@ -182,7 +222,10 @@ def split_night(
         SELECT mention_id, 'record deleted at source' AS why FROM {night.deleted}
         WHERE mention_id IN (SELECT mention_id FROM {stored.links})
         UNION ALL
-        SELECT unique_id, 'record corrected at source' FROM {new}
+        SELECT unique_id,
+            CASE WHEN unique_id IN (SELECT unique_id FROM {recared})
+                 THEN 'care shows a child''s record' ELSE 'record corrected at source' END
+        FROM {new}
         WHERE unique_id IN (SELECT unique_id FROM {known})""",
     )
     keys = table(

@@ -27,11 +27,25 @@ from kernel.city import city
 from kernel.layout import Layout
 from matching import crosswalk, decisions, index, registry, relations
 from matching.blocking import count_candidate_pairs, index_candidates
-from matching.clustering import CONFLICT, MANUAL_WEIGHT, classify_pairs, cluster_new
-from matching.family import mother_child
+from matching.care import cared_children
+from matching.clustering import (
+    CONFLICT,
+    CONFLICT_COLUMNS,
+    MANUAL_WEIGHT,
+    classify_pairs,
+    cluster_new,
+)
+from matching.family import (
+    DELIVERY_MOTHER_REASON,
+    FAMILY_REASON,
+    delivery_mother_merges,
+    family_merges,
+    mother_child,
+)
 from matching.features import keyed_view, population_features, record_features
 from matching.golden import golden_records
 from matching.inference import gamma_columns, population_scaled, score_new
+from matching.maternal import EPISODE_REASON, episode_merges
 from matching.model import Model, load_model, pinned_model_path
 from matching.queue import build_queue
 from matching.relations import Rel
@@ -57,6 +71,7 @@ class LinkSummary:
     constraint_refusals: int = 0  # residents a cluster was kept from because of one
     mother_child: int = 0  # mother–child relations after the night
     automatic_merges: int = 0  # residents merged because a new record linked strongly to both
+    family_merges: int = 0  # residents merged as one child of one mother, or one MCH archive
     queued_pairs: int = 0
     audit_rows: int = 0
     retired_residents: int = 0
@@ -115,8 +130,15 @@ def _link(
 ) -> None:
     prev = index.previous(data, day)
     night = index.load_night(con, data, day, prev)
-    records = record_features(con, night.mentions, "night_records")
-    stored = index.load_previous(con, prev, records)
+    shape = record_features(con, f"(SELECT * FROM {night.mentions} LIMIT 0)", "night_shape")
+    stored = index.load_previous(con, prev, shape)
+    cared = cared_children(con, data, prev.day, day)
+    night = index.with_cared(con, data, day, night, stored, cared)
+    children = f"""(SELECT unique_id, min(newborn_on) AS newborn_on FROM (
+                        SELECT unique_id, newborn_on FROM {cared} UNION ALL
+                        SELECT unique_id, newborn_on FROM {stored.features} WHERE child_care)
+                    GROUP BY unique_id)"""
+    records = record_features(con, night.mentions, "night_records", children)
     split = index.split_night(con, records, stored, night)
     replay = decisions.load(data)
     decided = relations.frame(con, "decided_pairs", replay.pairs)
@@ -134,7 +156,14 @@ def _link(
     links = crosswalk.build(con, stored, split, assigned, scored.decisions, day, model.version)
     ledger = registry.Ledger()
     bridges = _strong_bridges(con, scored, clusters, assigned, stored)
-    summary.automatic_merges = crosswalk.merge_strong_bridges(con, links, bridges, ledger, day)
+    summary.automatic_merges = crosswalk.merge_automatic(con, links, bridges, ledger, day)
+    current = _current(split, stored)
+    joins = ((delivery_mother_merges, DELIVERY_MOTHER_REASON), (family_merges, FAMILY_REASON),
+             (episode_merges, EPISODE_REASON))  # fmt: skip
+    for merges, reason in joins:
+        summary.family_merges += crosswalk.merge_automatic(
+            con, links, merges(con, current, links), ledger, day, reason, replay.non_matches
+        )
     replayed = crosswalk.Replayed(split, stored, decided, (model.settings, model.thresholds))
     counter = crosswalk.replay_decisions(con, links, replay, replayed, ledger, counter, day)
     crosswalk.audit_moves(con, stored, split, links, ledger)
@@ -198,7 +227,8 @@ def _score(
             NULL::DOUBLE AS match_probability, {gammas} LIMIT 0""",
         )
     summary.scored_pairs = relations.count(con, pairs)
-    cols = "unique_id, multiple_birth, twins_told_by_sex, role_group"
+    flag_columns = ("multiple_birth", "single_birth", "twins_told_by_sex", "role_group", "id_kind")
+    cols = ", ".join((*flag_columns, *CONFLICT_COLUMNS))
     flags = f"""(SELECT {cols} FROM {new_features} UNION ALL
                  SELECT {cols} FROM {index_features})"""
     decided_pairs = classify_pairs(con, model.settings, model.thresholds, flags, pairs, decided)
@@ -238,7 +268,7 @@ def _attach_candidates(
             NOT bool_or(decision = 'cannot_link') AS usable
         FROM e GROUP BY ALL HAVING bool_or(decision = 'auto')""",
     )
-    facts = """SELECT unique_id, id_key, id_valid, mother_key, birth_key, birth_order"""
+    facts = f"SELECT {', '.join(CONFLICT_COLUMNS)}"
     return con.sql(f"""
         WITH mine AS (
             SELECT c.cluster_key, f.* FROM {clusters} c
@@ -271,6 +301,7 @@ def _strong_bridges(
     joined one resident also links, at least the city's ``link_auto_merge_weight`` strongly,
     to another: the two residents are one person, unless together they would break a
     constraint."""
+    columns = ", ".join(f"f.{c}" for c in CONFLICT_COLUMNS)
     return con.sql(f"""
         WITH strong AS (
             SELECT a.resident_id AS keep, p.resident_id AS other, d.new_id, d.other_id,
@@ -283,13 +314,11 @@ def _strong_bridges(
               AND d.match_weight >= {city().link_auto_merge_weight}
               AND p.resident_id <> a.resident_id),
         facts AS (
-            SELECT l.resident_id, f.unique_id, f.id_key, f.id_valid, f.mother_key, f.birth_key,
-                f.birth_order
+            SELECT l.resident_id, {columns}
             FROM {stored.links} l JOIN {stored.features} f ON f.unique_id = l.mention_id
             WHERE l.resident_id IN (SELECT keep FROM strong UNION SELECT other FROM strong)
             UNION ALL
-            SELECT a.resident_id, f.unique_id, f.id_key, f.id_valid, f.mother_key,
-                f.birth_key, f.birth_order
+            SELECT a.resident_id, {columns}
             FROM {assigned} a JOIN {scored.new_features} f USING (unique_id)
             WHERE a.resident_id IN (SELECT keep FROM strong)),
         broken AS (
@@ -301,6 +330,14 @@ def _strong_bridges(
         QUALIFY row_number() OVER (PARTITION BY keep, other ORDER BY match_weight DESC,
                                    new_id, other_id) = 1
         ORDER BY match_weight DESC, mention_id_l, mention_id_r""").df()
+
+
+def _current(split: index.Split, stored: index.Stored) -> str:
+    """The record features of every mention in the index after tonight."""
+    return f"""(SELECT * FROM {stored.features}
+                WHERE unique_id NOT IN (SELECT mention_id FROM {split.removed})
+                  AND unique_id NOT IN (SELECT unique_id FROM {split.new})
+                UNION ALL BY NAME SELECT * FROM {split.new})"""
 
 
 @dataclass(frozen=True)
@@ -336,12 +373,9 @@ def _write(con: duckdb.DuckDBPyConnection, out: Outputs, summary: LinkSummary) -
     con.register("_redirects", redirects)
     retired = f"SELECT *, DATE '{day}' AS retired_on FROM _redirects"
     summary.retired_residents = index.write_night(con, retired, data, day, index.REDIRECT)
-    golden = golden_records(con, Layout(data), day, f"SELECT * FROM {out.links}")
+    current = _current(out.split, out.stored)
+    golden = golden_records(con, Layout(data), day, f"SELECT * FROM {out.links}", current)
     index.write_night(con, golden, data, day, index.RESIDENT)
-    current = f"""(SELECT * FROM {out.stored.features}
-                   WHERE unique_id NOT IN (SELECT mention_id FROM {out.split.removed})
-                     AND unique_id NOT IN (SELECT unique_id FROM {out.split.new})
-                   UNION ALL BY NAME SELECT * FROM {out.split.new})"""
     families = mother_child(con, current, out.links, Rel("golden"))
     summary.mother_child = index.write_night(
         con, f"SELECT * FROM {families}", data, day, index.MOTHER_CHILD

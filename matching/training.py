@@ -175,6 +175,18 @@ PRIOR_M: dict[tuple[str, str], float] = {
     ("address", "similar address"): 0.05,
     ("address", "same district"): 0.1,
     ("address", "All other comparisons"): 0.1,
+    # a child's two records, one without the mother's number, both naming her: child checkups
+    # always name the mother, vaccination records name the guardian (the mother three times in
+    # four), a newborn's records carry her name
+    ("mother", "same mother's name"): 0.2,
+}
+# The documented u of levels added to the comparisons after the shipped model was trained
+# (``matching.reship`` carries the trained levels over): how often two different children's
+# records agree that way. Two random children share a mother's name about once in ten thousand
+# pairs (Σp² over women's names; 王芳, the commonest, is about 0.1 % of women), and only pairs
+# without both mothers' numbers fall in the level.
+PRIOR_U: dict[tuple[str, str], float] = {
+    ("mother", "same mother's name"): 5e-5,
 }
 
 

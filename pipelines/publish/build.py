@@ -9,20 +9,20 @@ The models are the dbt project in ``warehouse/``. One publish:
 3. runs ``dbt build`` in this process (``pipelines.publish.dbt_run``): every model and every
    test; the analytics file is attached to the same run as the database ``analytics``;
 4. drops the build steps (``lake_*``, ``staging``, ``intermediate``: the resident → person_key
-   map among them), records ``ops.publish`` in both files;
+   map among them), records ``ops.publish`` in both files (``pipelines.publish.ops_publish``);
 5. moves both files into place with ``os.replace`` — only now, after every model and test
    passed. A failure or a crash before leaves the previous pair untouched.
 
 Reruns of D rebuild from the same inputs and give the same content; so does a full build and an
-incremental one. The run's timings go to the log and to ``reports/publish/<D>.json``, never into
-the databases (a rerun would differ).
+incremental one — all but the timings ``ops.publish`` keeps of the dbt run, which are declared
+volatile there (``ops_publish.VOLATILE``). The log and ``reports/publish/<D>.json`` have them too,
+with the build mode and every test.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
 import time
 import uuid
@@ -34,17 +34,16 @@ from pathlib import Path
 
 import duckdb
 
-from kernel.atomic import PRIVATE_DIR, PRIVATE_FILE, write_text
+from kernel.atomic import PRIVATE_DIR, move_into_place, write_text
 from kernel.city import city
 from kernel.layout import Layout
 from kernel.sql import sql_string
-from pipelines.publish import dbt_run, incremental, pseudonym
+from pipelines.publish import dbt_run, incremental, ops_publish, pseudonym
 from pipelines.publish.sources import create_sources, drop_sources
 
 log = logging.getLogger(__name__)
 
 TRANSIENT_SCHEMAS = ("staging", "intermediate")  # build steps, dropped before publishing
-BUILD_PREFIX = ".publish-"
 
 
 @dataclass
@@ -73,14 +72,16 @@ def publish(data: Path, day: date) -> PublishSummary:
             incremental.carry_forward(con, base)
         duckdb.connect(str(analytics)).close()
         profile = dbt_run.write_profile(build / "dbt", warehouse, analytics)
-        run = dbt_run.build(profile, day, checksum)
+        # unit tests check the project's SQL on static rows: they passed when this very project
+        # (same checksum) built the warehouse an incremental build starts from
+        unit_tests = base.mode == "full"
+        run = dbt_run.build(profile, day, checksum, layout.dbt_cache_dir, unit_tests)
         for line in dbt_run.summary_lines(run):
             log.debug(line)
         tables = _finish(warehouse, day, run, "warehouse", checksum)
         analytics_tables = _finish(analytics, day, run, "analytics", checksum)
-        for built, final in ((warehouse, layout.warehouse), (analytics, layout.analytics)):
-            built.chmod(PRIVATE_FILE)
-            os.replace(built, final)
+        move_into_place(warehouse, layout.warehouse)
+        move_into_place(analytics, layout.analytics)
     seconds = round(time.perf_counter() - started, 2)
     _record_run(layout, day, base, run, seconds)
     log.info("published %s: %d tables in %.1f s (%s)", day, len(tables), seconds, base.mode)
@@ -104,40 +105,9 @@ def _finish(path: Path, day: date, run: dbt_run.DbtRun, database: str, checksum:
             for name in sorted(models)
             if name.split(".")[0] not in TRANSIENT_SCHEMAS
         }
-        rows = [
-            (day, name, n, models[name].name, models[name].materialized,
-             run.tests_of(models[name].name), checksum)
-            for name, n in counts.items()
-        ]  # fmt: skip
-        _record_publish(con, rows)
+        # no build mode in the file: a full and an incremental build give the same one
+        ops_publish.record(con, ops_publish.rows(day, counts, models, run, checksum))
     return counts
-
-
-def _record_publish(con: duckdb.DuckDBPyConnection, rows: list[tuple]) -> None:
-    """ops.publish: the night this file is as of, its tables and how dbt built them (no wall
-    clock, no build mode: reruns and full or incremental builds agree)."""
-    con.execute("CREATE SCHEMA IF NOT EXISTS ops")
-    columns = ", ".join(f"{c} {t}" for c, (t, _) in PUBLISH_COLUMNS.items())
-    con.execute(f"CREATE OR REPLACE TABLE ops.publish ({columns})")
-    con.executemany(
-        f"INSERT INTO ops.publish VALUES ({', '.join('?' * len(PUBLISH_COLUMNS))})", rows
-    )
-    con.execute(
-        "COMMENT ON TABLE ops.publish IS 'the night this file shows the state after; its tables'"
-    )
-    for column, (_, comment) in PUBLISH_COLUMNS.items():
-        con.execute(f"COMMENT ON COLUMN ops.publish.{column} IS {sql_string(comment)}")
-
-
-PUBLISH_COLUMNS = {
-    "as_of_date": ("DATE", "the logical date D: this file shows the state after night D"),
-    "table_name": ("VARCHAR", "a published table, schema.table"),
-    "row_count": ("BIGINT", "its rows when it was published"),
-    "model": ("VARCHAR", "the dbt model that builds it (warehouse/models/<schema>/<model>.sql)"),
-    "materialized": ("VARCHAR", "how dbt builds it: table (rebuilt) or incremental (updated)"),
-    "data_tests": ("BIGINT", "dbt tests of the model, all passed before the file was published"),
-    "project_checksum": ("VARCHAR", "digest of the dbt project that built the file"),
-}
 
 
 def _record_run(
@@ -177,9 +147,9 @@ def _build_folder(layout: Layout) -> Iterator[Path]:
     """An owner-only folder under the data root for one build; removed afterwards, whatever
     happened (a crashed build's folder is removed by the next publish)."""
     layout.root.mkdir(parents=True, exist_ok=True)
-    for stale in layout.root.glob(f"{BUILD_PREFIX}*"):
+    for stale in layout.publish_build_dirs():
         shutil.rmtree(stale, ignore_errors=True)
-    build = layout.root / f"{BUILD_PREFIX}{uuid.uuid4().hex[:8]}"
+    build = layout.publish_build_dir(uuid.uuid4().hex[:8])
     build.mkdir(mode=PRIVATE_DIR)
     try:
         yield build

@@ -1,10 +1,13 @@
 """Running the dbt project (``warehouse/``) in this process, through ``dbtRunner``.
 
-Everything dbt writes — the profile, its target folder (compiled SQL, manifest, run results) and
-its log file — goes to a work folder the caller owns (inside the publish build folder under the
-data root, owner-only, removed afterwards); nothing is written into the repository. dbt's console
-output is silenced: the publish step logs models, tests and timings itself, and dbt never prints
-row values (a failing test reports how many rows failed, not which).
+Everything dbt writes — the profile and its target folder (compiled SQL) — goes to a work folder
+the caller owns (inside the publish build folder under the data root, owner-only, removed
+afterwards); nothing is written into the repository. dbt logs nothing, neither to the console
+nor to a file (the file would be removed with the build folder unread): the publish step records
+models, tests and timings itself, from dbt's run results (``ops.publish`` and
+``reports/publish/<D>.json``), and a failure is raised with the first line of dbt's message,
+which never holds row values (a failing test reports how many rows failed, not which; a failing
+model's first line names the model, the database's own message follows on the next lines).
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from kernel.atomic import write_text
 from kernel.city import city
+from pipelines.publish import manifest_cache
 from pipelines.publish.errors import DataTestError, ModelError, PublishError
 
 log = logging.getLogger(__name__)
@@ -27,6 +32,9 @@ log = logging.getLogger(__name__)
 PROJECT = Path(__file__).resolve().parents[2] / "warehouse"
 PROFILE = "healtharchive"
 PLUGIN = "pipelines.publish.dbt_plugin"
+# manifest.json and run_results.json: the results are read in this process and the build folder
+# is removed afterwards, so writing them (a few MB of JSON) would be work for nobody
+NO_ARTIFACTS = ("--no-write-json",)
 
 
 @dataclass(frozen=True)
@@ -42,14 +50,18 @@ class NodeResult:
 
 @dataclass
 class DbtRun:
+    """What dbt's run results say about one ``dbt build``."""
+
     nodes: list[NodeResult] = field(default_factory=list)
-    seconds: float = 0.0
+    seconds: float = 0.0  # wall seconds of the run: schemas, models, tests (not the parse)
+    started_at: datetime | None = None  # when the run started, UTC
 
     def models(self) -> list[NodeResult]:
         return [n for n in self.nodes if n.kind == "model"]
 
-    def tests_of(self, model: str) -> int:
-        return sum(1 for n in self.nodes if n.kind != "model" and n.attached_to == model)
+    def data_tests(self, model: str) -> list[NodeResult]:
+        """The data tests of a model that ran (unit tests test its SQL, not its rows)."""
+        return [n for n in self.nodes if n.kind == "test" and n.attached_to == model]
 
 
 def write_profile(
@@ -70,21 +82,22 @@ def write_profile(
     if analytics is not None:
         output["attach"] = [{"path": str(analytics), "alias": "analytics"}]
     profile = {PROFILE: {"target": "publish", "outputs": {"publish": output}}}
-    work.mkdir(parents=True, exist_ok=True)
-    (work / "profiles.yml").write_text(yaml.safe_dump(profile), encoding="utf-8")
+    write_text(work / "profiles.yml", yaml.safe_dump(profile))
     return work
 
 
-_MANIFESTS: dict[str, Any] = {}  # project checksum → parsed manifest (parsing costs ~1-2 s)
-
-
 def invoke(
-    command: Sequence[str], work: Path, day: date, extra: Sequence[str] = (), checksum: str = ""
+    command: Sequence[str],
+    work: Path,
+    day: date,
+    extra: Sequence[str] = (),
+    checksum: str = "",
+    cache: Path | None = None,
 ) -> Any:
     """``dbt <command>`` on the project with the profile in ``work``; returns dbt's result.
 
-    With a ``checksum`` of the project, the manifest parsed by the first call of this process is
-    reused (the nightly vars are read when a node is compiled, not when the project is parsed).
+    With a ``checksum`` of the project, the parsed manifest is reused (``manifest_cache``): this
+    process's, else the one kept in ``cache``, else parsed now and kept there.
     """
     from dbt.cli.main import dbtRunner
 
@@ -96,7 +109,7 @@ def invoke(
         "--log-path", str(work / "logs"),
         "--vars", json.dumps({"as_of_date": day.isoformat()}),
         "--log-level", "none",
-        "--log-level-file", "info",
+        "--log-level-file", "none",
         "--no-use-colors",
         "--no-send-anonymous-usage-stats",
         "--no-version-check",
@@ -104,24 +117,49 @@ def invoke(
         *extra,
     ]  # fmt: skip
     try:
-        if checksum and checksum not in _MANIFESTS:
-            parsed = dbtRunner().invoke(["parse", *args[1:]])
-            if parsed.success:
-                _MANIFESTS[checksum] = parsed.result
-        return dbtRunner(manifest=_MANIFESTS.get(checksum)).invoke(args)
+        manifest = _manifest(args, checksum, cache) if checksum else None
+        # dbt's locks are multiprocessing "spawn" locks: the first starts Python's resource
+        # tracker, one child per process that lives as long as it (tests/publish/test_processes)
+        return dbtRunner(manifest=manifest).invoke(args)
     finally:
         _close_connections()
 
 
-def build(work: Path, day: date, checksum: str = "") -> DbtRun:
-    """``dbt build``: every model and test; raises ModelError / DataTestError naming the first
-    that failed (the database being built is then discarded by the caller)."""
-    result = invoke(["build"], work, day, checksum=checksum)
+def _manifest(args: list[str], checksum: str, cache: Path | None) -> Any | None:
+    """The project's parsed manifest, kept or parsed now (None when parsing failed: the command
+    then parses for itself and reports the error)."""
+    key = manifest_cache.cache_key(checksum, PROJECT)
+    manifest = manifest_cache.load(key, cache)
+    if manifest is None:
+        manifest = parse(args[1:])
+        if manifest is not None:
+            manifest_cache.keep(key, manifest, cache)
+    return manifest
+
+
+def parse(args: Sequence[str]) -> Any | None:
+    """``dbt parse`` with the options of a command: the manifest, or None when it failed."""
+    from dbt.cli.main import dbtRunner
+
+    parsed = dbtRunner().invoke(["parse", *args, *NO_ARTIFACTS])
+    return parsed.result if parsed.success else None
+
+
+def build(
+    work: Path,
+    day: date,
+    checksum: str = "",
+    cache: Path | None = None,
+    unit_tests: bool = True,
+) -> DbtRun:
+    """``dbt build``: every model and data test, and the unit tests unless told otherwise; raises
+    ModelError / DataTestError naming the first that failed (the database being built is then
+    discarded by the caller)."""
+    skip = () if unit_tests else ("--exclude-resource-type", "unit_test")
+    result = invoke(["build"], work, day, (*NO_ARTIFACTS, *skip), checksum, cache)
     if result.exception is not None and result.result is None:
         raise PublishError(f"dbt could not run the warehouse project: {result.exception}")
-    run = DbtRun(seconds=round(getattr(result.result, "elapsed_time", 0.0), 2))
-    for node_result in result.result.results:
-        run.nodes.append(_node(node_result))
+    run = _run(result.result)
     failed = [n for n in result.result.results if str(n.status) in ("error", "fail")]
     if failed:
         first = failed[0]
@@ -133,6 +171,18 @@ def build(work: Path, day: date, checksum: str = "") -> DbtRun:
     if not result.success:
         raise PublishError(f"dbt build did not succeed: {result.exception}")
     return run
+
+
+def _run(results: Any) -> DbtRun:
+    """The run and its nodes, as dbt timed them: ``elapsed_time`` is measured from the start of
+    the run to ``generated_at`` (naive UTC), so the start is their difference."""
+    elapsed = getattr(results, "elapsed_time", 0.0)
+    ended = getattr(results, "generated_at", None)
+    if ended is not None and ended.tzinfo is None:
+        ended = ended.replace(tzinfo=UTC)
+    started = ended - timedelta(seconds=elapsed) if ended is not None else None
+    nodes = [_node(node_result) for node_result in results.results]
+    return DbtRun(nodes, round(elapsed, 3), started)
 
 
 def _node(node_result: Any) -> NodeResult:

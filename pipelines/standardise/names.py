@@ -96,10 +96,12 @@ SURNAME_PINYIN = {
     "宁": "ning", "臧": "zang", "藏": "zang", "贾": "jia", "石": "shi", "叶": "ye", "应": "ying",
 }  # fmt: skip
 
+# a birth order after a placeholder, in digits or in words (王芳之婴2, 姚小萍婴二)
+_N = "[0-9一二三四]*"
 _PLACEHOLDERS = re.compile(
-    r"^(?:.{0,15}(?:之子|之女|之儿|之婴|之孩|儿子|女儿)\d*"
-    r"|(?:男|女)?(?:婴|婴儿|新生儿|早产儿)\d*"
-    r"|.{2,15}婴儿?\d*|.{1,15}(?:之婴儿?|之?宝宝|的(?:儿子|女儿|孩子|宝宝))\d*"
+    rf"^(?:.{{0,15}}(?:之子|之女|之儿|之婴|之孩|儿子|女儿){_N}"
+    rf"|(?:男|女)?(?:婴|婴儿|新生儿|早产儿){_N}"
+    rf"|.{{2,15}}婴儿?{_N}|.{{1,15}}(?:之婴儿?|之?宝宝|的(?:儿子|女儿|孩子|宝宝)){_N}"
     # the mother's name with 女/子 or a birth order after it (朱敏女, 陈婷婷二宝): a baby
     r"|.{2,15}(?:女|子)\d*|.{2,15}小宝\d*|.{1,15}(?:大|二|三|四)宝\d*"
     # a note in brackets after the mother's name: 顾敏(婴), 王芳（之子）
@@ -120,7 +122,7 @@ _SMALL_SURNAME = re.compile(
 _ORDER_WORDS = {"大": 1, "长": 1, "老大": 1, "二": 2, "次": 2, "老二": 2, "三": 3, "老三": 3,
                 "四": 4, "一": 1}  # fmt: skip
 _ORDER = re.compile(r"(老大|老二|老三|大|二|三|四)宝|^(长|次)(?:子|女)|^双胞胎([大小一二])"
-                    r"|(?:之子|之女|之儿|之婴|婴|婴儿|宝宝)(\d)$")  # fmt: skip
+                    r"|(?:之子|之女|之儿|之婴|婴|婴儿|宝宝)([0-9一二三四])$")  # fmt: skip
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
 _LATIN_SEPARATORS = str.maketrans({",": " ", "，": " "})
 _MIDDLE_DOTS = str.maketrans({c: "·" for c in "•・‧∙⋅．."})

@@ -132,10 +132,12 @@ def test_a_failed_night_exits_1(city: Path, tmp_path: Path) -> None:
 
 def test_a_second_run_is_refused_at_once_naming_the_first(city: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
+    # the holder keeps the lock far longer than a loaded machine takes to start a run (it
+    # is killed below): a holder that let go first made the run go ahead
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import sys, time; from kernel.runlock import exclusive\n"
-         "with exclusive(sys.argv[1]):\n    print('held', flush=True); time.sleep(60)",
+         "with exclusive(sys.argv[1]):\n    print('held', flush=True); time.sleep(3600)",
          str(Layout(data).run_lock)],
         stdout=subprocess.PIPE, text=True, cwd=REPO,
     )  # fmt: skip

@@ -11,6 +11,7 @@ from tests.matching.matching_pairs import levels_of, mention
 
 ID = "11010519491231002X"  # valid (STANDARDS.md example): address 110105, born 1949-12-31, seq 002
 MOTHER = idno.make("320505", date(1992, 6, 1), 22)
+FATHER = idno.make("320505", date(1990, 3, 3), 11)
 BORN = date(2024, 2, 1)
 NEWBORN = {
     "source": "mch",
@@ -286,6 +287,42 @@ CASES = [
     ("id_no", {"id_no": MOTHER, "birth_date": date(2021, 1, 17)}, {"id_no": MOTHER}, "null"),
     # an adult patient's mother is never compared
     ("mother", {"mother_id_no": MOTHER}, {"mother_id_no": MOTHER}, "null"),
+    # a child checkup naming the mother without her number, and a vaccination record whose
+    # guardian (the mother) is named the same: her name is the evidence (model v5)
+    (
+        "mother",
+        {**CHILD, "mother_id_no": None, "mother_name": "王芳"},
+        {**CHILD, "org_code": "V01", "mother_id_no": None, "mother_name": "王芳"},
+        "same mother's name",
+    ),
+    # the mother's number and the father's (the guardian): two numbers, even with one name
+    (
+        "mother",
+        {**CHILD, "mother_name": "王芳"},
+        {**CHILD, "mother_id_no": FATHER, "mother_name": "王芳"},
+        "All other comparisons",
+    ),
+    # one record without the number, another name (a grandmother as guardian): no evidence
+    (
+        "mother",
+        {**CHILD, "mother_name": "王芳"},
+        {**CHILD, "mother_id_no": None, "mother_name": "李秀英"},
+        "null",
+    ),
+    # the baby's hospital record under its mother's name (王芳) and its checkup naming her:
+    # one child, not twins with two names
+    (
+        "mother",
+        {**CHILD, "org_code": "H01", "name": "王芳"},
+        {**CHILD, "org_code": "M02", "name": "李明", "mother_name": "王芳"},
+        "exact",
+    ),
+    (
+        "name",
+        {**CHILD, "name": "王芳"},
+        {**CHILD, "name": "李明", "mother_name": "王芳"},
+        "the mother name of the other record",
+    ),
 ]
 
 

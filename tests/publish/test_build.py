@@ -3,8 +3,9 @@ leaves the last pair. Tests that only read share the module's published city (on
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -19,9 +20,12 @@ from pipelines.publish import (
     InputError,
     ModelError,
     PseudonymKeyError,
+    dbt_run,
+    manifest_cache,
     publish,
 )
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
+from tests.publish.compare_published import DATABASES, steady_select
 from tests.publish.scenario import (
     ADDRESSES,
     ID_A,
@@ -53,13 +57,15 @@ def rows(data: Path, sql: str, db: str = "warehouse.duckdb") -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-def snapshot(data: Path, db: str) -> dict[str, pa.Table]:
-    """Every table of one database, rows in a total order."""
+def snapshot(data: Path, db: str, timings: bool = False) -> dict[str, pa.Table]:
+    """Every table of one database, rows in a total order; without the dbt timings in
+    ops.publish (all a rerun of the night may change) unless ``timings``."""
     with duckdb.connect(str(data / db), read_only=True) as con:
         tables = con.execute(
             "SELECT schema_name || '.' || table_name FROM duckdb_tables() ORDER BY 1"
         ).fetchall()
-        return {t: con.sql(f"SELECT * FROM {t} ORDER BY ALL").to_arrow_table() for (t,) in tables}
+        select = (lambda t: f"SELECT * FROM {t}") if timings else steady_select
+        return {t: con.sql(f"{select(t)} ORDER BY ALL").to_arrow_table() for (t,) in tables}
 
 
 def published_rows(data: Path) -> dict[str, int]:
@@ -110,6 +116,29 @@ def test_ops_publish_records_how_dbt_built_each_table(published_city: Path) -> N
     assert all(n > 0 for t, (_, _, n) in built.items() if t != "audit.access")
 
 
+def test_ops_publish_records_how_long_dbt_took(published_city: Path) -> None:
+    timed = [
+        row
+        for db in DATABASES
+        for row in rows(published_city, "SELECT model, data_tests, model_seconds, "
+                        "data_test_seconds, dbt_seconds, dbt_started_at FROM ops.publish", db)
+    ]  # fmt: skip
+    # every published table's model ran in this build, and its data tests with it
+    assert all(built > 0 for _, _, built, *_ in timed)
+    assert all((tests > 0) == (tested > 0) for _, tests, _, tested, *_ in timed)
+    # one dbt build made both files: one run, timed once, on every row
+    ((seconds, started),) = {(s, at) for *_, s, at in timed}
+    # its nodes ran one at a time (threads: 1), so the published models and their tests, part
+    # of them, took less than the whole run; the run started before this test did
+    assert sum(built + tested for _, _, built, tested, *_ in timed) < seconds
+    assert datetime.now(UTC) - timedelta(hours=1) < started < datetime.now(UTC)
+    # the figures of the run's report, both read from dbt's run results
+    report = json.loads((published_city / "reports" / "publish" / f"{D}.json").read_text())
+    node_seconds = {n["name"]: n["seconds"] for n in report["nodes"]}
+    assert report["dbt_seconds"] == seconds
+    assert all(node_seconds[model] == built for model, _, built, *_ in timed)
+
+
 def test_timeline_has_one_row_per_clinical_event(published_city: Path) -> None:
     city = published_city
     timeline = rows(city, "SELECT resident_id, event_type, code, value, unit FROM archive.timeline "
@@ -127,7 +156,7 @@ def test_timeline_has_one_row_per_clinical_event(published_city: Path) -> None:
 
 def test_rerunning_a_night_gives_the_same_content(city: Path) -> None:
     publish(city, D)
-    first = {db: snapshot(city, db) for db in ("warehouse.duckdb", "analytics.duckdb")}
+    first = {db: snapshot(city, db) for db in DATABASES}
     publish(city, D)
     assert {db: snapshot(city, db) for db in first} == first
 
@@ -136,7 +165,8 @@ def test_a_failing_model_or_test_leaves_the_previous_warehouse(
     city: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     publish(city, D)
-    before = {db: snapshot(city, db) for db in ("warehouse.duckdb", "analytics.duckdb")}
+    # untouched: the very files, timings and all
+    before = {db: snapshot(city, db, timings=True) for db in DATABASES}
     # a delivery logged on 02-09 would change ops.load_log and record_count; the build fails
     write_load_log(city, date(2026, 2, 9), [{"source": "checkup", "dataset": "visit",
                                              "org_code": "C1", "rows_delivered": 3}])  # fmt: skip
@@ -155,9 +185,34 @@ def test_a_failing_model_or_test_leaves_the_previous_warehouse(
     write_parquet(institutions, Layout(city).reference("institutions"))
     with pytest.raises(DataTestError, match=r"unique.*reference__institution"):
         publish(city, D)
-    assert {db: snapshot(city, db) for db in before} == before
-    leftovers = [p.name for p in city.iterdir() if p.name.startswith(".")]
+    assert {db: snapshot(city, db, timings=True) for db in before} == before
+    # no build folder left behind (the parsed project may be kept: it holds no data)
+    leftovers = [p.name for p in city.iterdir() if p.name.startswith(".") and p.name != ".dbt"]
     assert leftovers == []
+
+
+def test_a_later_publish_reuses_the_parsed_project(
+    city: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(manifest_cache, "_IN_MEMORY", {})  # as in a new process
+    publish(city, D)
+    kept = list(Layout(city).dbt_cache_dir.glob("manifest-*.msgpack"))
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0
+    first = {db: snapshot(city, db) for db in DATABASES}
+    # a new process: nothing in memory; the kept manifest is read, dbt does not parse again
+    monkeypatch.setattr(manifest_cache, "_IN_MEMORY", {})
+    parses: list[object] = []
+    monkeypatch.setattr(dbt_run, "parse", lambda args: parses.append(args))
+    publish(city, D)
+    assert parses == []
+    assert {db: snapshot(city, db) for db in first} == first
+    # an unreadable manifest (another dbt, a torn write) is parsed again and replaced
+    monkeypatch.undo()
+    monkeypatch.setattr(manifest_cache, "_IN_MEMORY", {})
+    kept[0].write_bytes(b"not a manifest")
+    publish(city, D)
+    assert {db: snapshot(city, db) for db in first} == first
+    assert kept[0].read_bytes() != b"not a manifest"
 
 
 def test_publish_needs_a_pseudonymisation_key(city: Path, monkeypatch: pytest.MonkeyPatch) -> None:

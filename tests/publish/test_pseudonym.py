@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -52,3 +54,18 @@ def test_the_sql_function_agrees_and_keeps_null() -> None:
         register(con, KEY.encode())
         got = con.execute("SELECT pseudonym(v) FROM (VALUES ('a'), (NULL)) t(v)").fetchall()
     assert got == [(pseudonymise(KEY.encode(), "a"),), (None,)]
+
+
+def test_the_sql_function_does_not_pull_in_pandas() -> None:
+    # the publish process needs no pandas; DuckDB's Arrow functions import it on first call
+    code = (
+        "import sys, duckdb\n"
+        "from pipelines.publish.pseudonym import register\n"
+        "con = duckdb.connect()\n"
+        f"register(con, {KEY.encode()!r})\n"
+        "con.execute('SELECT pseudonym(range::VARCHAR) FROM range(5000)').fetchall()\n"
+        "con.close()\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

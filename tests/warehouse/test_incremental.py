@@ -41,6 +41,10 @@ def test_an_incremental_build_equals_a_full_rebuild(
     report = json.loads((tmp_path / "reports" / "publish" / f"{LAST}.json").read_text())
     timeline = next(n for n in report["nodes"] if n["name"] == "archive__timeline")
     assert (report["mode"], timeline["materialized"]) == ("incremental", "incremental")
+    # the unit tests ran in the full build of this project, not again on top of it
+    full = json.loads((tmp_path / "reports" / "publish" / f"{START}.json").read_text())
+    assert "unit_test" in {n["kind"] for n in full["nodes"]}
+    assert "unit_test" not in {n["kind"] for n in report["nodes"]}
 
 
 def _timeline(data: Path) -> set[tuple]:  # the records of the timeline

@@ -62,9 +62,7 @@ SELECT
     coalesce(condition.has_hypertension, false) AS has_hypertension,
     coalesce(condition.has_diabetes, false) AS has_diabetes,
     coalesce(blood.blood_type_code, '5') AS blood_type_code,
-    CASE coalesce(blood.blood_type_code, '5')
-        WHEN '1' THEN 'A' WHEN '2' THEN 'B' WHEN '3' THEN 'O' WHEN '4' THEN 'AB' ELSE '不详'
-    END AS blood_type,
+    abo.label AS blood_type,
     coalesce(service.service_count, 0) AS service_count,
     service.first_service_time,
     service.last_service_time,
@@ -74,6 +72,8 @@ SELECT
 FROM {{ ref('mpi__resident') }} AS resident
 LEFT JOIN condition USING (resident_id)
 LEFT JOIN blood USING (resident_id)
+LEFT JOIN {{ source('contracts', 'code_set') }} AS abo  -- its label in schemas/code_sets.yaml
+    ON abo.code_set = 'abo_blood_type' AND abo.code = coalesce(blood.blood_type_code, '5')
 LEFT JOIN maternal USING (resident_id)
 LEFT JOIN service USING (resident_id)
 ORDER BY resident.resident_id
