@@ -60,10 +60,18 @@ class LocalAirflow:
         }
         return env | dict(self.env_extra)
 
-    def cli(self, *args: str, timeout: float = 240) -> str:
-        done = subprocess.run(
-            [str(AIRFLOW), *args], env=self.env, capture_output=True, text=True, timeout=timeout
-        )
+    def cli(self, *args: str, timeout: float = 240, attempts: int = 5) -> str:
+        for attempt in range(attempts):
+            done = subprocess.run(
+                [str(AIRFLOW), *args], env=self.env, capture_output=True, text=True,
+                timeout=timeout,
+            )  # fmt: skip
+            # SQLite has one writer: a command that lost the race to the scheduler was rolled
+            # back whole and may simply be run again (PostgreSQL, in production, waits instead)
+            locked = done.returncode and "database is locked" in done.stdout + done.stderr
+            if not locked or attempt == attempts - 1:
+                break
+            time.sleep(2 * (attempt + 1))
         if done.returncode:
             raise RuntimeError(
                 f"airflow {' '.join(args)}: {done.stdout[-2000:]}{done.stderr[-3000:]}"
