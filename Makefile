@@ -7,9 +7,10 @@ UV_VERSION ?= 0.13.9
 UV := .tools/bin/uv
 VENV := .venv
 DEMO_DATA ?= demo-data
+AIRFLOW_DEMO ?= airflow-demo
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo docs test lint bench env system-deps clean
+.PHONY: demo docs airflow test lint bench env system-deps clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -29,15 +30,23 @@ system-deps:
 demo: env
 	$(VENV)/bin/healtharchive demo --data $(DEMO_DATA)
 
+# a real local Airflow (airflow standalone) with the project's DAGs and a simulated city whose
+# nights it catches up; prints the URL and the login; Ctrl-C stops it (scripts/airflow_local.py)
+airflow: env
+	$(VENV)/bin/python scripts/airflow_local.py --root $(AIRFLOW_DEMO)
+
 # the warehouse's dbt documentation (lineage, models, tests) for the demo data, viewable offline
 docs: env
 	$(VENV)/bin/healtharchive docs --data $(DEMO_DATA)/data
 
+# Files go to the two workers in path order, not by their number of tests (xdist's default):
+# the files with few but long tests (tests/dags, tests/e2e: real schedulers, whole nights) start
+# first instead of being the last to finish.
 test: env system-deps
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest -n 2 --dist loadfile
+	$(VENV)/bin/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 lint: env
 	$(VENV)/bin/ruff check .
@@ -48,4 +57,4 @@ bench: env
 	$(VENV)/bin/python -m bench
 
 clean:
-	rm -rf $(DEMO_DATA) .pytest_cache .ruff_cache
+	rm -rf $(DEMO_DATA) $(AIRFLOW_DEMO) .pytest_cache .ruff_cache

@@ -9,6 +9,8 @@ paths under it.
     lake/std/<table>/date=<D>/part.parquet                    standardised tables
     lake/load_log/date=<D>/load_log.parquet                   ops.load_log: one row per delivery
     lake/frontend_marks/date=<D>/marks.json, recent.parquet   front-end high-water marks after D
+    lake/staging/extract/date=<D>/<system>/<org>/             one institution's extract of D, kept
+                                                              until the night's extract is redone
     mpi/date=<D>/<table>.parquet                              the master person index after D
     mpi/decisions/                                            reviewers' decisions
     mpi/models/v<N>.json, candidates/, promotions/            the city's linkage models
@@ -117,6 +119,15 @@ class Layout:
     def extract_build_dir(self, day: date, token: str) -> Path:
         """Scratch folder where one extract of night ``day`` is assembled, then swapped in."""
         return self.lake / f".extract-{day.isoformat()}-{token}"
+
+    def extract_staging(self, day: date) -> Path:
+        """Night ``day``'s extract, one folder per institution and source system, before it is
+        put together into the raw lake (``pipelines.extract.staging``)."""
+        return self.lake / "staging" / "extract" / _night(day)
+
+    def extract_stagings(self) -> list[Path]:
+        """Every night's extract staging folder, oldest first."""
+        return sorted((self.lake / "staging" / "extract").glob("date=*"), key=partition_date)
 
     def std(self, table: str, day: date) -> Path:
         return self.lake / "std" / table / _night(day) / "part.parquet"

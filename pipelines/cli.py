@@ -197,9 +197,9 @@ def model_train(
 ) -> None:
     """Train a candidate linkage model on the person mentions in the lake (the city's own
     nights); `model promote` decides whether the nightly run uses it."""
-    from matching import train_model_from_lake
+    from pipelines.model_promotion import train_candidate
 
-    path = train_model_from_lake(data, _parse_date(day, "--date"), out, seed=seed)
+    path = train_candidate(data, _parse_date(day, "--date"), out, seed=seed)
     console.print(f"candidate model written: {path}")
     console.print(f"next: healtharchive model promote --data {data} --candidate {path}")
 
@@ -275,9 +275,9 @@ def report_quality(
     month: Annotated[str, typer.Option("--month", help="YYYY-MM")] = ...,
 ) -> None:
     """The monthly governance report (数据质量通报): one self-contained HTML file."""
-    from quality.report import build_quality_report
+    from pipelines.monthly import quality_report
 
-    console.print(f"quality report: {build_quality_report(data, _parse_month(month))}")
+    console.print(f"quality report: {quality_report(data, _parse_month(month))}")
 
 
 @report_app.command("metrics")
@@ -286,9 +286,9 @@ def report_metrics(
     month: Annotated[str, typer.Option("--month", help="YYYY-MM")] = ...,
 ) -> None:
     """The monthly interoperability indicator report: one self-contained HTML file."""
-    from pipelines.publish.metrics_report import build_metrics_report
+    from pipelines.monthly import metrics_report
 
-    console.print(f"metrics report: {build_metrics_report(data, _parse_month(month))}")
+    console.print(f"metrics report: {metrics_report(data, _parse_month(month))}")
 
 
 @app.command()

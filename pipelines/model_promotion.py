@@ -1,5 +1,6 @@
-"""``healtharchive model promote``: gather the labelled pairs and let ``matching.promotion``
-judge a candidate model against the city's pinned one.
+"""``healtharchive model train|promote`` and the Airflow DAG ``linkage_model``: train a candidate
+model on the city's lake, gather the labelled pairs and let ``matching.promotion`` judge the
+candidate against the city's pinned one.
 
 A suite (a sources folder with ``truth/record_person.csv``, like the hand-built hard cases in
 ``bench/scenarios``) is run through reference, extract and standardise into a throwaway data
@@ -33,6 +34,7 @@ from matching.promotion import (
     promote,
     reviewer_decisions,
 )
+from matching.training import train_model_from_lake
 from pipelines.run import days_between, run_stage
 
 SUITE_STAGES = ("reference", "extract", "standardise")
@@ -109,6 +111,14 @@ def suites_prepared(paths: list[Path]) -> Iterator[list[Suite]]:
         yield suites
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def train_candidate(
+    data: Path, day: date | None = None, out: Path | None = None, seed: int = 42
+) -> Path:
+    """A candidate model trained on the person mentions current at ``day`` (default: the
+    newest night), written among the city's candidates unless ``out`` says where."""
+    return train_model_from_lake(data, day or newest_night(data), out, seed=seed)
 
 
 def promote_candidate(

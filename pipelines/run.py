@@ -6,6 +6,11 @@ Airflow DAG (``dags/nightly_archive.py``) are two thin callers of the same ``STA
 checks the configuration, so a night that cannot finish writes nothing. Heavy libraries (Great
 Expectations, Splink) are imported inside the stage that needs them.
 
+The extract stage is three steps the DAG calls one by one, so that each institution's delivery
+of each source system is its own task (``plan_extract``, then ``extract_unit`` per unit, side by
+side under a shared lock, then ``collect_extract``); ``stage_extract`` does the same three for
+the nightly run in one process (``pipelines.extract.extract_date``).
+
 Exit statuses (``exit_status``), for cron and schedulers:
 
 - ``0``: every stage ran and every delivery was accepted;
@@ -25,9 +30,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kernel.city import city
 from kernel.layout import Layout
-from kernel.runlock import exclusive
+from kernel.runlock import exclusive, shared
 
 EXIT_OK, EXIT_FAILED, EXIT_DELIVERY_PROBLEMS = 0, 1, 3
 EXIT_LOCKED, EXIT_CONFIGURATION = 75, 78  # sysexits EX_TEMPFAIL, EX_CONFIG
@@ -121,12 +125,65 @@ class NightResult:
 def run_stage(name: str, sources: Path, data: Path, day: date) -> Any:
     """One stage of night ``day`` under the data directory's run lock (what the DAG calls).
     The preflight runs without it: it writes nothing, not even the lock file."""
-    sources, data = Path(sources).resolve(), Path(data).resolve()  # stages may change directory
     if name == "preflight":
-        return stage_preflight(sources, data, day)
+        return stage_preflight(Path(sources).resolve(), Path(data).resolve(), day)
+    return _locked(dict(STAGES)[name], sources, data, day)
+
+
+class DeliveryRejected(RuntimeError):
+    """One unit's deliveries were not loaded for a cause a retry cannot change (drift, a
+    manifest that disagrees, a file already loaded): its rows are quarantined, the night goes
+    on, and the institution has to deliver again."""
+
+
+class SourceUnavailable(RuntimeError):
+    """One unit's source did not answer (a database down, locked, too slow): a retry later may
+    load it."""
+
+
+def plan_extract(sources: Path, data: Path, day: date) -> list[str]:
+    """Night ``day``'s extract units (``<system>/<org_code>``), planned afresh; any earlier
+    extract of the night is forgotten."""
+    from pipelines.extract import begin_extract
+
+    return [str(u) for u in _locked(begin_extract, sources, data, day)]
+
+
+def extract_unit(sources: Path, data: Path, day: date, unit: str) -> dict[str, int]:
+    """Extract and stage one unit of night ``day`` beside the others (the lock is shared);
+    returns its deliveries by status. Raises SourceUnavailable or DeliveryRejected, after
+    staging, when a delivery was not loaded (``collect_extract`` reports it either way)."""
+    from pipelines.extract import Unit, extract_units
+
+    sources, data = Path(sources).resolve(), Path(data).resolve()
+    _private(data)
+    with shared(Layout(data).run_lock):
+        (result,) = extract_units(sources, data, day, [Unit.parse(unit)])
+    reasons = "; ".join(f"{o.status}: {o.message}" for o in result.stopped[:3])
+    more = f" (and {len(result.stopped) - 3} more)" if len(result.stopped) > 3 else ""
+    if result.may_pass:
+        raise SourceUnavailable(f"{unit} did not answer: {reasons}{more}")
+    if result.stopped:
+        raise DeliveryRejected(f"{unit}: {len(result.stopped)} not loaded: {reasons}{more}")
+    return {status: sum(o.status == status for o in result.outcomes)
+            for status in sorted({o.status for o in result.outcomes})}  # fmt: skip
+
+
+def collect_extract(sources: Path, data: Path, day: date) -> Any:
+    """Put night ``day``'s staged units together into the raw lake and the load log; a unit
+    whose extract did not finish is in the load log as not extracted."""
+    from pipelines.extract import finish_extract
+
+    return _locked(finish_extract, sources, data, day)
+
+
+def _locked(step: Callable[[Path, Path, date], Any], sources: Path, data: Path, day: date) -> Any:
+    """``step`` under the data directory's run lock, paths made absolute (stages may change
+    directory), everything it writes owner-only."""
+    sources, data = Path(sources).resolve(), Path(data).resolve()
     _private(data)
     with exclusive(Layout(data).run_lock):
-        return dict(STAGES)[name](sources, data, day)
+        return step(sources, data, day)
 
 
 def run_date(
@@ -177,7 +234,13 @@ def night_to_process(logical_date: datetime | None, run_after: datetime) -> date
     """The city-calendar day a scheduled run processes: the day before it fires.
 
     Airflow 3's cron timetable gives the trigger time as the logical date (zero-length data
-    interval); manual runs may have none, so fall back to ``run_after``.
+    interval); manual runs may have none, so fall back to ``run_after``. Airflow hands over
+    pendulum DateTimes, whose arithmetic in a zoneinfo time zone drops the zone (pendulum 3.3:
+    02:00 Shanghai minus a day came out as 18:00 two days before): the instant is made a plain
+    datetime first, and the day before is counted on the calendar.
     """
+    from kernel.city import city  # read when a run needs it: importing this module stays cheap
+
     fired = logical_date or run_after
-    return (fired.astimezone(city().zone) - timedelta(days=1)).date()
+    local = datetime.fromtimestamp(fired.timestamp(), city().zone)
+    return date.fromordinal(local.toordinal() - 1)

@@ -9,15 +9,38 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pipelines.extract.errors import ReferenceDataError
     from pipelines.extract.reference import load_reference
-    from pipelines.extract.run import ExtractSummary, extract_date
+    from pipelines.extract.run import (
+        ExtractSummary,
+        UnitResult,
+        begin_extract,
+        extract_date,
+        extract_units,
+        finish_extract,
+    )
+    from pipelines.extract.units import Unit
 
 _LAZY = {
     "ExtractSummary": "pipelines.extract.run",
     "extract_date": "pipelines.extract.run",
+    "begin_extract": "pipelines.extract.run",
+    "extract_units": "pipelines.extract.run",
+    "finish_extract": "pipelines.extract.run",
+    "UnitResult": "pipelines.extract.run",
+    "Unit": "pipelines.extract.units",
     "load_reference": "pipelines.extract.reference",
     "ReferenceDataError": "pipelines.extract.errors",
 }
-__all__ = ["ExtractSummary", "ReferenceDataError", "extract_date", "load_reference"]
+__all__ = [
+    "ExtractSummary",
+    "ReferenceDataError",
+    "Unit",
+    "UnitResult",
+    "begin_extract",
+    "extract_date",
+    "extract_units",
+    "finish_extract",
+    "load_reference",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -63,10 +63,15 @@ def contracts_of(kinds: set[str]) -> list[Contract]:
     return [c for c in source_contracts().values() if c.delivery.get("kind") in kinds]
 
 
-def hospital_items(sources: Path, day: date, orgs: set[str], state: State) -> Iterator[Item]:
-    """Every front-end table of every hospital, from where last night's marks left off."""
+def hospital_items(
+    sources: Path, day: date, orgs: set[str], state: State, only: str | None = None
+) -> Iterator[Item]:
+    """Every front-end table of every hospital (of hospital ``only``), from where last night's
+    marks left off."""
     tables = contracts_of({"frontend_table"})
     for frontend in frontends(sources, orgs):
+        if only is not None and frontend.org_code != only:
+            continue
         if linked_outside(sources / "hospital" / frontend.org_code / "frontend.sqlite", sources):
             yield from _refused(frontend.label, frontend.org_code, tables, day)
             continue
@@ -104,14 +109,24 @@ LINKED_OUTSIDE = "is a link to a file outside the sources root: not read"
 
 
 def file_items(
-    sources: Path, data: Path, day: date, orgs_by_system: dict[str, set[str]], ledger: Ledger
+    sources: Path,
+    data: Path,
+    day: date,
+    orgs_by_system: dict[str, set[str]],
+    ledger: Ledger,
+    only: tuple[str, str] | None = None,
 ) -> Iterator[Item]:
+    """Every file drop of the night (of one ``(system, org_code)`` only)."""
     known = any(orgs_by_system.values())  # without a reference list, every org is unlisted
     for c in contracts_of({"csv", "jsonl"}):
+        if only is not None and c.source != only[0]:
+            continue
         template = c.delivery["path"]
-        found = _discovered_orgs(sources, c, day)
+        found = discovered_orgs(sources, c, day)
         expected = orgs_by_system.get(c.source, set())
         for org in sorted(expected | found):
+            if only is not None and org != only[1]:
+                continue
             rel = template.format(date=day.isoformat(), org_code=org)
             manifest = sources / c.delivery["manifest"].format(date=day.isoformat(), org_code=org)
             d = Delivery(c, org, rel, day)
@@ -122,7 +137,7 @@ def file_items(
             yield _unlisted(item, expected, c.source) if known else item
 
 
-def _discovered_orgs(sources: Path, spec: Contract, day: date) -> set[str]:
+def discovered_orgs(sources: Path, spec: Contract, day: date) -> set[str]:
     """Institutions with a file on disk for this template, or listed in a manifest (so that a
     file listed but absent is reported), also those not in the reference."""
     template, on = spec.delivery["path"], day.isoformat()

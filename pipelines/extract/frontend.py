@@ -34,7 +34,13 @@ from pipelines.extract.connectors import Frontend, sqlite_uri
 from pipelines.extract.landing import PART, Cut, Window
 from pipelines.extract.marks import Increment, row_micros, stamp_column
 from pipelines.extract.outcomes import Delivery, Outcome, Received, missing, stopped
-from pipelines.extract.session import FrontendTimeout, Session, describe, stops_the_hospital
+from pipelines.extract.session import (
+    FrontendTimeout,
+    Session,
+    describe,
+    may_pass,
+    stops_the_hospital,
+)
 from schemas.contracts import Contract
 
 # What a front end can throw at the night; anything else is a fault of extract itself.
@@ -77,8 +83,10 @@ def read_frontend(
             session.connect()
         except FAILURES as exc:  # driver missing, host unreachable, bad URL: this hospital only
             where = frontend.label if frontend.path is not None else frontend.shown
-            why = f"cannot connect to {where}: {describe(exc, frontend.limits)}"
-            yield from (stopped(d, "incomplete", f"{d.source_file}: {why}") for d in deliveries)
+            reason = describe(exc, frontend.limits)
+            why = f"cannot connect to {where}: {reason}"
+            for d in deliveries:
+                yield _unanswered(stopped(d, "incomplete", f"{d.source_file}: {why}"), reason)
             return
         for n, d in enumerate(deliveries):
             item, reason = _read_table(session, d, plan(d.contract))
@@ -86,7 +94,8 @@ def read_frontend(
             if stops_the_hospital(reason):  # every further table would wait out its limit too
                 skipped = f"not read tonight: the database stopped answering at {d.contract.name}"
                 for rest in deliveries[n + 1 :]:
-                    yield stopped(rest, "incomplete", f"{rest.source_file}: {skipped}")
+                    yield _unanswered(stopped(rest, "incomplete", f"{rest.source_file}: {skipped}"),
+                                      reason)  # fmt: skip
                 return
     finally:
         session.close()
@@ -104,11 +113,18 @@ def _read_table(session: Session, d: Delivery, plan: Increment) -> tuple[Receive
             problem = _drift_behind(session, spec)
             if problem:
                 return stopped(d, "drift", f"{d.source_file}: {problem}"), ""
-        return stopped(d, "incomplete", f"{d.source_file}: cannot read the table: {reason}"), reason
+        problem = stopped(d, "incomplete", f"{d.source_file}: cannot read the table: {reason}")
+        return _unanswered(problem, reason), reason
     values = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
     texts = pa.table({c: text_values(list(v)) for c, v in zip(columns, values, strict=True)})
     texts = texts.append_column(LINE, pa.nulls(len(rows), pa.int64()))
     return Received(d, texts, increment=plan), ""
+
+
+def _unanswered(outcome: Outcome, reason: str) -> Outcome:
+    """Mark an outcome whose cause may pass (a server restarting, a lock): a retry may load it."""
+    outcome.transient = may_pass(reason)
+    return outcome
 
 
 def _drift_behind(session: Session, spec: Contract) -> str | None:

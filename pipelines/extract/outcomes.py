@@ -97,6 +97,7 @@ class Outcome:
     kept: dict[str, Path] = field(default_factory=dict)  # layer → earlier file, reused as is
     kept_log: dict | None = None  # the earlier load-log row, when the whole delivery is kept
     taken: pa.Table | None = None  # front-end tables: key and change time of the rows taken
+    transient: bool = False  # not loaded for a cause that may pass: a retry may load it
 
     @property
     def rows_accepted(self) -> int:

@@ -1,29 +1,38 @@
 """``extract_date``: land every delivery of night D in the raw lake, atomically and repeatably.
 
-Deliveries are read one by one (cheap: bytes, a query), landed per dataset in one pass
-(``landing``), then every partition of the date is built in a scratch folder under ``lake/``
-and swapped into place with ``kernel.atomic.replace_dir``; the load log is written last, so its
-presence means the night's extract finished. Rerunning a date replaces its partitions: a
-partition an earlier run wrote but this run has nothing for is removed, and a file whose bytes
-the earlier run already loaded is kept as it was instead of being parsed again.
+The night is extracted in units, one institution's deliveries of one source system (``units``):
+
+1. ``begin_extract`` plans the units of the night and forgets any earlier extract of it;
+2. ``extract_units`` reads deliveries (cheap: bytes, a query), lands them per dataset in one
+   pass (``landing``) and stages each unit's outcomes (``staging``); the nightly run does every
+   unit in one call, the scheduler one unit per task, side by side;
+3. ``finish_extract`` reads every planned unit back — a unit whose extract did not finish is
+   reported as such in the load log, its deliveries not loaded — builds every partition of the
+   date in a scratch folder under ``lake/`` and swaps it into place with
+   ``kernel.atomic.replace_dir``; the load log is written last, so its presence means the
+   night's extract finished.
+
+Rerunning a date replaces its partitions: a partition an earlier run wrote but this run has
+nothing for is removed, and a file whose bytes the earlier run already loaded is kept as it was
+instead of being parsed again.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import uuid
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from kernel.atomic import replace_dir, write_parquet
 from kernel.layout import Layout
+from pipelines.extract import staging
 from pipelines.extract.deliveries import (
     Item,
     expected_orgs,
@@ -35,13 +44,13 @@ from pipelines.extract.frontend import frontend_cut
 from pipelines.extract.landing import land_dataset
 from pipelines.extract.ledger import Ledger, read_ledger
 from pipelines.extract.marks import State, advance, read_state, write_state
-from pipelines.extract.outcomes import LOAD_LOG_SCHEMA, Outcome, Received, fault
+from pipelines.extract.outcomes import LOAD_LOG_SCHEMA, Outcome, Received, fault, stopped
+from pipelines.extract.units import SYSTEMS, Unit, plan_units, unit_deliveries
 from schemas.contracts import source_contracts
 
 log = logging.getLogger(__name__)
-SYSTEMS = ("hospital", "vaccination", "mch", "checkup")
 STOPPED = ("drift", "incomplete", "duplicate")
-SMALL_PARTITION = 5_000  # rows
+UNFINISHED = "not extracted tonight: the extract of {unit} did not finish (see its task's log)"
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,38 @@ class ExtractSummary:
     rows_quarantined: int
     by_status: dict[str, int] = field(default_factory=dict)
     kept: int = 0  # deliveries an earlier run of the date had loaded from the same bytes
+    units: int = 0
+    unfinished: tuple[str, ...] = ()  # units whose extract did not finish: nothing loaded
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """What one unit's extract gave, as staged."""
+
+    unit: Unit
+    outcomes: list[Outcome]
+
+    @property
+    def stopped(self) -> list[Outcome]:
+        """Deliveries not loaded (whole): drift, incomplete, duplicate."""
+        return [o for o in self.outcomes if o.status in STOPPED]
+
+    @property
+    def may_pass(self) -> bool:
+        """Some delivery was not loaded for a cause that may pass (a database not answering)."""
+        return any(o.transient for o in self.stopped)
+
+
+@dataclass(frozen=True)
+class _Night:
+    """What every unit of a night reads once."""
+
+    sources: Path
+    data: Path
+    day: date
+    by_system: dict[str, set[str]]
+    ledger: Ledger
+    state: State
 
 
 def extract_date(sources: Path, data: Path, day: date, *, reload: bool = False) -> ExtractSummary:
@@ -62,23 +103,76 @@ def extract_date(sources: Path, data: Path, day: date, *, reload: bool = False) 
     ``reload`` parses every file again even when an earlier run of the date loaded the same
     bytes (after a fix to extraction that kept its EXTRACT_VERSION).
     """
+    units = begin_extract(sources, data, day)
+    extract_units(sources, data, day, units, reload=reload)
+    return finish_extract(sources, data, day)
+
+
+def begin_extract(sources: Path, data: Path, day: date) -> list[Unit]:
+    """Plan night ``day``'s units and forget any earlier extract of the night."""
+    units = plan_units(Path(sources), day)
+    staging.begin(Path(data), day, units)
+    log.info("extract %s: %d units planned", day, len(units))
+    return units
+
+
+def extract_units(
+    sources: Path, data: Path, day: date, units: list[Unit], *, reload: bool = False
+) -> list[UnitResult]:
+    """Extract and stage ``units`` of night ``day`` (all of them in one pass per dataset)."""
+    night = _night(Path(sources), Path(data), day, reload)
+    per_unit = [list(_unit_items(night, u)) for u in units]
+    outcomes = iter(land_items([item for items in per_unit for item in items], day))
+    results = []
+    for unit, items in zip(units, per_unit, strict=True):
+        mine = [next(outcomes) for _ in items]
+        staging.write_unit(night.data, day, unit, mine)
+        results.append(UnitResult(unit, mine))
+    return results
+
+
+def finish_extract(sources: Path, data: Path, day: date) -> ExtractSummary:
+    """Put night ``day``'s staged units together into the raw lake and the load log."""
     sources, data = Path(sources), Path(data)
+    staged, unfinished = [], []
+    planned = staging.planned(data, day)
+    for unit in planned:
+        found = staging.read_unit(data, day, unit)
+        if found is None:
+            unfinished.append(str(unit))
+            found = [staging.Staged(o, False) for o in _unfinished(sources, day, unit)]
+        staged += found
+    outcomes = [s.outcome for s in staged]
+    _report(day, outcomes, sum(s.earlier for s in staged))
+    taken = [(o.delivery.org_code, o.delivery.contract.name, o.taken) for o in outcomes
+             if o.taken is not None]  # fmt: skip
+    _publish(data, day, outcomes, advance(read_state(data, day), taken))
+    return _summary(data, day, staged, len(planned), tuple(unfinished))
+
+
+def _night(sources: Path, data: Path, day: date, reload: bool) -> _Night:
     orgs = institutions(sources)
-    by_system = {s: expected_orgs(orgs, s) for s in SYSTEMS}
     ledger = read_ledger(data, day)
     if reload:
         ledger = Ledger(loaded_before=ledger.loaded_before)
-    state = read_state(data, day)
-    items = [
-        *hospital_items(sources, day, by_system["hospital"], state),
-        *file_items(sources, data, day, by_system, ledger),
-    ]
-    outcomes = land_items(items, day)
-    _report(day, outcomes)
-    taken = [(o.delivery.org_code, o.delivery.contract.name, o.taken) for o in outcomes
-             if o.taken is not None]  # fmt: skip
-    _publish(data, day, outcomes, advance(state, taken))
-    return _summary(data, day, outcomes)
+    by_system = {s: expected_orgs(orgs, s) for s in SYSTEMS}
+    return _Night(sources, data, day, by_system, ledger, read_state(data, day))
+
+
+def _unit_items(night: _Night, unit: Unit) -> Iterator[Item]:
+    if unit.system == "hospital":
+        return hospital_items(night.sources, night.day, night.by_system["hospital"], night.state,
+                              only=unit.org_code)  # fmt: skip
+    return file_items(night.sources, night.data, night.day, night.by_system, night.ledger,
+                      only=(unit.system, unit.org_code))  # fmt: skip
+
+
+def _unfinished(sources: Path, day: date, unit: Unit) -> list[Outcome]:
+    """A unit whose extract did not finish: each of its deliveries incomplete, nothing loaded
+    (a front end's marks stay where they were, so the next night takes up its rows)."""
+    why = UNFINISHED.format(unit=unit)
+    return [stopped(d, "incomplete", f"{d.source_file}: {why}") for d in
+            unit_deliveries(sources, day, unit)]  # fmt: skip
 
 
 def land_items(items: list[Item], day: date) -> list[Outcome]:
@@ -100,14 +194,13 @@ def land_items(items: list[Item], day: date) -> list[Outcome]:
     return [landed.get(i, item) for i, item in enumerate(items)]  # type: ignore[misc]
 
 
-def _report(day: date, outcomes: list[Outcome]) -> None:
+def _report(day: date, outcomes: list[Outcome], kept: int) -> None:
     """One line per stopped delivery (file names and columns only), one for the night."""
     for o in outcomes:
         level = logging.WARNING if o.status in STOPPED else logging.DEBUG
         log.log(level, "extract %s %s/%s %s: %s", day, o.delivery.contract.dataset,
                 o.delivery.org_code, o.status, o.message or "-")  # fmt: skip
     counts = Counter(o.status for o in outcomes)
-    kept = sum(1 for o in outcomes if o.kept_log)
     log.info("extract %s: %d deliveries %s, %d kept from an earlier run of the date",
              day, len(outcomes), dict(sorted(counts.items())), kept)  # fmt: skip
 
@@ -141,25 +234,10 @@ def _write_parts(build: Path, o: Outcome) -> None:
         path = build / layer / c.source / c.name / f"{o.delivery.org_code}.parquet"
         if layer in o.kept:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _link(o.kept[layer], path)
+            staging.link(o.kept[layer], path)
         elif table is not None and table.num_rows:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write(table, path)
-
-
-def _write(table: pa.Table, path: Path) -> None:
-    """Most nightly partitions hold tens of rows: for those, compression and dictionaries
-    cost more time (to write, and to read in later stages) than the bytes they save."""
-    small = table.num_rows < SMALL_PARTITION
-    pq.write_table(table, path, compression="none" if small else "zstd", use_dictionary=not small)
-
-
-def _link(earlier: Path, path: Path) -> None:
-    """The earlier run's file, unchanged: a hard link (same file system), else a copy."""
-    try:
-        os.link(earlier, path)
-    except OSError:
-        shutil.copyfile(earlier, path)
+            staging.write_partition(table, path)
 
 
 def _swap(built: Path, final: Path) -> None:
@@ -169,7 +247,10 @@ def _swap(built: Path, final: Path) -> None:
         shutil.rmtree(final)
 
 
-def _summary(data: Path, day: date, outcomes: list[Outcome]) -> ExtractSummary:
+def _summary(
+    data: Path, day: date, staged: list[staging.Staged], units: int, unfinished: tuple[str, ...]
+) -> ExtractSummary:
+    outcomes = [s.outcome for s in staged]
     accepted = sum(o.rows_accepted for o in outcomes)
     quarantined = sum(o.rows_quarantined for o in outcomes)
     return ExtractSummary(
@@ -180,5 +261,7 @@ def _summary(data: Path, day: date, outcomes: list[Outcome]) -> ExtractSummary:
         rows_accepted=accepted,
         rows_quarantined=quarantined,
         by_status=dict(Counter(o.status for o in outcomes)),
-        kept=sum(1 for o in outcomes if o.kept_log),
+        kept=sum(s.earlier for s in staged),
+        units=units,
+        unfinished=unfinished,
     )

@@ -222,6 +222,9 @@ _KNOWN = (
 # Failures after which the rest of the hospital's tables are not tried tonight: the database is
 # not answering, and every further table would wait out its own limit.
 _STOPS_THE_HOSPITAL = ("locked", "did not answer", "statement timeout", "connection was lost")
+# Failures that may be gone in a few minutes (a server restarting, a lock released): worth a
+# retry of that hospital's extract. A refused password or a damaged file is not.
+_MAY_PASS = (*_STOPS_THE_HOSPITAL, "connection refused")
 
 
 def describe(exc: BaseException, limits: Limits) -> str:
@@ -241,3 +244,8 @@ def describe(exc: BaseException, limits: Limits) -> str:
 
 def stops_the_hospital(reason: str) -> bool:
     return any(words in reason for words in _STOPS_THE_HOSPITAL)
+
+
+def may_pass(reason: str) -> bool:
+    """True when the front end may answer if asked again later (``describe``'s words)."""
+    return any(words in reason for words in _MAY_PASS)
