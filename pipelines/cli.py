@@ -100,10 +100,11 @@ def run(
         str, typer.Option("--date", help="Logical date of the night, YYYY-MM-DD.")
     ] = ...,
     through: Annotated[
-        str | None, typer.Option("--through", help="Run each date up to this one.")
+        str | None, typer.Option("--through", help="Run every night up to this one, in bulk.")
     ] = None,
 ) -> None:
-    """The nightly run for one logical date, or each date of a range in order."""
+    """The nightly run for one logical date; with --through, a range of nights in bulk: stage by
+    stage over every night in order, publish once for the last."""
     first = _parse_date(day, "--date")
     last = _parse_date(through, "--through") if through else first
     if last < first:
