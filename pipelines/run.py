@@ -17,9 +17,10 @@ reference once, publish once for the last night. It gives what the nights one by
 because a stage's work for night D reads only its own earlier nights and earlier stages'
 partitions through D (``Layout.nights(through=D)``, ``kernel.sql.current_version_sql``), never
 a later stage's output; link goes night by night, each night's resident IDs built on the night
-before's. Only the publish step's own record (``reports/publish/<D>.json``, ``ops.publish``) is
-written for the last night alone: the warehouse is the state after the last night, a full
-build of it equal to the chain of nightly increments (``pipelines.publish.incremental``).
+before's. What shows one night only, the last built, is built for the last night alone: the
+Data Docs site and the publish step's own record (``reports/publish/<D>.json``,
+``ops.publish``). The warehouse is the state after the last night; a full build of it equals
+the chain of nightly increments (``pipelines.publish.incremental``).
 
 Exit statuses (``exit_status``), for cron and schedulers:
 
@@ -68,11 +69,19 @@ def stage_extract(sources: Path, data: Path, day: date) -> Any:
 
 
 def stage_validate(sources: Path, data: Path, day: date) -> Any:
-    from quality import build_data_docs, validate_date
+    from quality import build_data_docs
 
-    summary = validate_date(data, day)
+    summary = validate_deliveries(sources, data, day)
     build_data_docs(data, day)  # offline Data Docs of tonight's validation, for governance staff
     return summary
+
+
+def validate_deliveries(sources: Path, data: Path, day: date) -> Any:
+    """The validate stage without its Data Docs: a backfill's nights before the last (the Data
+    Docs site shows one night, the last built, and is rebuilt whole from the stored results)."""
+    from quality import validate_date
+
+    return validate_date(data, day)
 
 
 def stage_standardise(sources: Path, data: Path, day: date) -> Any:
@@ -247,7 +256,8 @@ def backfill(
     def run(name: str, day: date) -> None:
         if on_stage:
             on_stage(day, name)
-        _timed(nights[day], name, sources, data)
+        quick = name == "validate" and day != last  # Data Docs of the last night only
+        _timed(nights[day], name, sources, data, validate_deliveries if quick else None)
 
     run("preflight", first)  # before the lock, as run_date does
     _private(data)
@@ -278,10 +288,20 @@ def _refuse_going_back(data: Path, last: date) -> None:
         )
 
 
-def _timed(night: NightResult, name: str, sources: Path, data: Path) -> None:
-    """Run stage ``name`` for ``night``, keeping its result and its seconds."""
+def _timed(
+    night: NightResult,
+    name: str,
+    sources: Path,
+    data: Path,
+    step: Callable[[Path, Path, date], Any] | None = None,
+) -> None:
+    """Run stage ``name`` (or ``step`` in its place) for ``night``, keeping its result and its
+    seconds."""
     started = time.perf_counter()
-    night.results[name] = run_stage(name, sources, data, night.day)
+    if step is None:
+        night.results[name] = run_stage(name, sources, data, night.day)
+    else:
+        night.results[name] = _locked(step, sources, data, night.day)
     night.seconds[name] = round(time.perf_counter() - started, 2)
 
 

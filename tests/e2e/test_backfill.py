@@ -3,9 +3,9 @@
 Both run a tiny simulated city into their own data folder. The bulk range must leave the same
 residents and every night's stage tables (load log, quality results, held deliveries, the MPI
 after each night, the standardised lake), and publish the same warehouse and analytics files
-(``compare_published``: the dbt timings of ``ops.publish`` aside). The one thing only the
-nights one by one write is ``reports/publish/<D>.json`` for the nights before the last: a
-backfill publishes once.
+(``compare_published``: the dbt timings of ``ops.publish`` aside). What shows one night only,
+the last built (the Data Docs site, ``reports/publish/<D>.json``), a backfill builds for its
+last night alone.
 """
 
 from __future__ import annotations
@@ -100,6 +100,18 @@ def test_stage_by_stage_and_publish_once_for_the_last_night(city: Ran) -> None:
     published = sorted(p.name for p in (city.bulk / "reports/publish").glob("*.json"))
     assert published == [f"{LAST}.json"]  # the nights one by one: one per night
     assert len(list((city.one_by_one / "reports/publish").glob("*.json"))) == DAYS
+
+
+def test_the_same_data_docs_site_the_last_nights(city: Ran) -> None:
+    # the site shows one night, the last built: a backfill builds the last night's alone
+    site = {name: _files(Layout(data).reports("data_docs")) for name, data in
+            (("one by one", city.one_by_one), ("bulk", city.bulk))}  # fmt: skip
+    assert site["bulk"] == site["one by one"]
+    assert any(str(LAST) in name for name in site["bulk"])
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
 
 
 def test_the_same_exit_status_and_problems_per_night(city: Ran) -> None:
