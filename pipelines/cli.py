@@ -100,16 +100,22 @@ def run(
         str, typer.Option("--date", help="Logical date of the night, YYYY-MM-DD.")
     ] = ...,
     through: Annotated[
-        str | None, typer.Option("--through", help="Run each date up to this one.")
+        str | None, typer.Option("--through", help="Run every night up to this one, in bulk.")
     ] = None,
 ) -> None:
-    """The nightly run for one logical date, or each date of a range in order."""
+    """The nightly run for one logical date; with --through, a range of nights in bulk: stage by
+    stage over every night in order, publish once for the last."""
     first = _parse_date(day, "--date")
     last = _parse_date(through, "--through") if through else first
     if last < first:
         raise typer.BadParameter(f"{last} is before --date {first}", param_hint="--through")
     _require_dir(sources, "--sources")
-    nights = _run_range(sources, data, first, last)
+    from pipelines.run import RangeRefused
+
+    try:
+        nights = _run_range(sources, data, first, last)
+    except RangeRefused as exc:
+        raise typer.BadParameter(str(exc), param_hint="--through") from None
     _exit_for(nights)
 
 
@@ -137,24 +143,49 @@ def check(sources: SourcesOpt, data: DataOpt = Path("data")) -> None:
 
 
 def _run_range(sources: Path, data: Path, first: date, last: date) -> list:
-    from pipelines.run import STAGES, days_between, run_date
+    """One night stage by stage; a range in bulk (``pipelines.run.backfill``)."""
+    if first == last:
+        return [_run_night(sources, data, first)]
+    return _backfill(sources, data, first, last)
 
-    nights = list(days_between(first, last))
-    results = []
+
+def _run_night(sources: Path, data: Path, night: date) -> object:
+    from pipelines.run import STAGES, run_date
+
     stage_index = {name: i for i, (name, _) in enumerate(STAGES)}
     with _progress() as bar:
-        night_task = bar.add_task("nights", total=len(nights))
         stage_task = bar.add_task("stage", total=len(STAGES))
-        for night in nights:
 
-            def on_stage(name: str, night: date = night) -> None:
-                bar.update(stage_task, description=f"{night} {name}", completed=stage_index[name])
+        def on_stage(name: str) -> None:
+            bar.update(stage_task, description=f"{night} {name}", completed=stage_index[name])
 
-            result = run_date(sources, data, night, on_stage=on_stage)
-            results.append(result)
-            bar.update(stage_task, completed=len(STAGES))
-            bar.advance(night_task)
-            logging.getLogger("healtharchive").info("night %s done in %s s", night, result.seconds)
+        result = run_date(sources, data, night, on_stage=on_stage)
+        bar.update(stage_task, completed=len(STAGES))
+    logging.getLogger("healtharchive").info("night %s done in %s s", night, result.seconds)
+    return result
+
+
+def _backfill(sources: Path, data: Path, first: date, last: date) -> list:
+    """A bar per stage, advanced night by night."""
+    from pipelines.run import STAGES, backfill, backfill_nights, days_between
+
+    nights = list(days_between(first, last))
+    with _progress() as bar:
+        tasks = {
+            name: bar.add_task(name, total=len(backfill_nights(name, nights))) for name, _ in STAGES
+        }
+        done: list[tuple[str, date]] = []
+
+        def on_stage(night: date, name: str) -> None:
+            if done:  # the step before has finished
+                bar.advance(tasks[done[-1][0]])
+            done.append((name, night))
+            bar.update(tasks[name], description=f"{name} {night}")
+
+        results = backfill(sources, data, first, last, on_stage=on_stage)
+        bar.advance(tasks[done[-1][0]])
+    for result in results:
+        logging.getLogger("healtharchive").info("night %s done in %s s", result.day, result.seconds)
     return results
 
 

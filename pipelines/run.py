@@ -11,6 +11,17 @@ of each source system is its own task (``plan_extract``, then ``extract_unit`` p
 side under a shared lock, then ``collect_extract``); ``stage_extract`` does the same three for
 the nightly run in one process (``pipelines.extract.extract_date``).
 
+A range of nights (``backfill``, ``healtharchive run --date A --through B``) runs in bulk: stage
+by stage, each stage over every night in order before the next stage starts, the preflight and
+reference once, publish once for the last night. It gives what the nights one by one give
+because a stage's work for night D reads only its own earlier nights and earlier stages'
+partitions through D (``Layout.nights(through=D)``, ``kernel.sql.current_version_sql``), never
+a later stage's output; link goes night by night, each night's resident IDs built on the night
+before's. What shows one night only, the last built, is built for the last night alone: the
+Data Docs site and the publish step's own record (``reports/publish/<D>.json``,
+``ops.publish``). The warehouse is the state after the last night; a full build of it equals
+the chain of nightly increments (``pipelines.publish.incremental``).
+
 Exit statuses (``exit_status``), for cron and schedulers:
 
 - ``0``: every stage ran and every delivery was accepted;
@@ -30,7 +41,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kernel.layout import Layout
+from kernel.layout import Layout, partition_date
 from kernel.runlock import exclusive, shared
 
 EXIT_OK, EXIT_FAILED, EXIT_DELIVERY_PROBLEMS = 0, 1, 3
@@ -58,11 +69,19 @@ def stage_extract(sources: Path, data: Path, day: date) -> Any:
 
 
 def stage_validate(sources: Path, data: Path, day: date) -> Any:
-    from quality import build_data_docs, validate_date
+    from quality import build_data_docs
 
-    summary = validate_date(data, day)
+    summary = validate_deliveries(sources, data, day)
     build_data_docs(data, day)  # offline Data Docs of tonight's validation, for governance staff
     return summary
+
+
+def validate_deliveries(sources: Path, data: Path, day: date) -> Any:
+    """The validate stage without its Data Docs: a backfill's nights before the last (the Data
+    Docs site shows one night, the last built, and is rebuilt whole from the stored results)."""
+    from quality import validate_date
+
+    return validate_date(data, day)
 
 
 def stage_standardise(sources: Path, data: Path, day: date) -> Any:
@@ -199,9 +218,7 @@ def run_date(
     def run(name: str) -> None:
         if on_stage:
             on_stage(name)
-        started = time.perf_counter()
-        night.results[name] = run_stage(name, sources, data, day)
-        night.seconds[name] = round(time.perf_counter() - started, 2)
+        _timed(night, name, sources, data)
 
     run("preflight")  # before the lock: a run that cannot start writes nothing at all
     _private(data)
@@ -209,6 +226,83 @@ def run_date(
         for name, _ in STAGES[1:]:
             run(name)
     return night
+
+
+# What a backfill runs once rather than every night: the preflight and reference read no night;
+# publish builds the state after the last night, which already holds every night's history.
+ONCE_FIRST, ONCE_LAST = ("preflight", "reference"), ("publish",)
+
+
+class RangeRefused(RuntimeError):
+    """A backfill that would end before a night already linked: that night's resident IDs were
+    built on the nights the backfill replaces, and the warehouse would go back in time.
+    Nothing was written."""
+
+
+def backfill(
+    sources: Path,
+    data: Path,
+    first: date,
+    last: date,
+    on_stage: Callable[[date, str], None] | None = None,
+) -> list[NightResult]:
+    """Every night from ``first`` to ``last`` in bulk: each stage over every night in order
+    before the next, publish once for ``last`` (see the module's docstring for why that equals
+    the nights one by one). ``on_stage(night, name)`` is called before each step. The run lock
+    is held throughout: no scheduled night runs in between."""
+    sources, data = Path(sources).resolve(), Path(data).resolve()
+    nights = {day: NightResult(day) for day in days_between(first, last)}
+
+    def run(name: str, day: date) -> None:
+        if on_stage:
+            on_stage(day, name)
+        quick = name == "validate" and day != last  # Data Docs of the last night only
+        _timed(nights[day], name, sources, data, validate_deliveries if quick else None)
+
+    run("preflight", first)  # before the lock, as run_date does
+    _private(data)
+    with exclusive(Layout(data).run_lock):
+        _refuse_going_back(data, last)
+        for name, _ in STAGES[1:]:
+            for day in backfill_nights(name, list(nights)):
+                run(name, day)
+    return list(nights.values())
+
+
+def backfill_nights(stage: str, nights: list[date]) -> list[date]:
+    """The nights of a range a backfill runs ``stage`` for, in order."""
+    if stage in ONCE_FIRST:
+        return nights[:1]
+    return nights[-1:] if stage in ONCE_LAST else nights
+
+
+def _refuse_going_back(data: Path, last: date) -> None:
+    """A range may redo linked nights (a rerun) but must reach the newest: the nights after it
+    would keep resident IDs built on the replaced ones."""
+    linked = Layout(data).nights("mpi.record_link")
+    newest = partition_date(linked[-1]) if linked else None
+    if newest is not None and newest > last:
+        raise RangeRefused(
+            f"night {newest} is linked already, after {last}: a range must run through it "
+            f"(--through {newest} or later)"
+        )
+
+
+def _timed(
+    night: NightResult,
+    name: str,
+    sources: Path,
+    data: Path,
+    step: Callable[[Path, Path, date], Any] | None = None,
+) -> None:
+    """Run stage ``name`` (or ``step`` in its place) for ``night``, keeping its result and its
+    seconds."""
+    started = time.perf_counter()
+    if step is None:
+        night.results[name] = run_stage(name, sources, data, night.day)
+    else:
+        night.results[name] = _locked(step, sources, data, night.day)
+    night.seconds[name] = round(time.perf_counter() - started, 2)
 
 
 def _private(data: Path) -> None:

@@ -38,6 +38,24 @@ def test_run_rejects_a_range_that_goes_backwards(tmp_path) -> None:
     assert "is before" in result.output
 
 
+def test_run_refuses_a_range_that_ends_before_a_linked_night(tmp_path, monkeypatch) -> None:
+    from datetime import date
+
+    import pipelines.run
+    from kernel.layout import Layout
+
+    monkeypatch.setattr(pipelines.run, "stage_preflight", lambda *args: None)  # no sources here
+    data = Layout(tmp_path / "d")
+    linked = data.night("mpi.record_link", date(2026, 1, 9))
+    linked.parent.mkdir(parents=True)
+    linked.touch()
+    args = ["run", "--sources", str(tmp_path), "--data", str(data.root)]
+    result = runner.invoke(app, [*args, "--date", "2026-01-01", "--through", "2026-01-05"])
+    assert result.exit_code == 2
+    assert "2026-01-09 is linked already" in " ".join(result.output.split())
+    assert not data.lake.exists()  # refused before the first stage
+
+
 def test_report_rejects_a_bad_month(tmp_path) -> None:
     args = ["report", "quality", "--data", str(tmp_path), "--month", "2026-13"]
     result = runner.invoke(app, args)
