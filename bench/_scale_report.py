@@ -186,24 +186,28 @@ def _fig(value: float | None) -> str:
 
 
 def render_plot(entries: list[dict[str, Any]], path: Path) -> None:
-    """Seconds against residents, log-log: full build, its floor, and the nightly increment."""
+    """Seconds against residents, log-log: the totals (full build, its floor, the increment),
+    and per night of history, which compares tiers run over different numbers of nights."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     residents = [e["residents"] for e in entries]
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for key, label in (("full_build_s", "full build"), ("floor_s", "I/O floor of the build"),
-                       ("nightly_s", "nightly increment")):  # fmt: skip
-        ax.plot(residents, [e[key] for e in entries], marker="o", label=label)
+    fig, (total, per_night) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for ax, per in ((total, False), (per_night, True)):
+        for key, label in (("full_build_s", "full build"), ("floor_s", "I/O floor of the build"),
+                           ("nightly_s", "nightly increment")):  # fmt: skip
+            ys = [e[key] / (e["days"] if per and key != "nightly_s" else 1) for e in entries]
+            ax.plot(residents, ys, marker="o", label=label)
+        ax.set(xscale="log", yscale="log", xlabel="residents", ylabel="wall seconds")
+        ax.grid(True, which="both", alpha=0.3)
+        ax.legend(fontsize=8)
     for e in entries:
-        ax.annotate(f"{e['days']} nights", (e["residents"], e["full_build_s"]), fontsize=7,
-                    textcoords="offset points", xytext=(4, 4))  # fmt: skip
-    ax.set(xscale="log", yscale="log", xlabel="residents", ylabel="wall seconds",
-           title="healtharchive: time against residents")  # fmt: skip
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=8)
+        total.annotate(f"{e['days']} nights", (e["residents"], e["full_build_s"]), fontsize=7,
+                       textcoords="offset points", xytext=(4, 4))  # fmt: skip
+    total.set_title("time against residents", fontsize=10)
+    per_night.set_title("per night of history (build and floor ÷ nights)", fontsize=10)
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
