@@ -72,6 +72,11 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.days is not None and (args.tier is None or args.days < 1):
         parser.error("--days needs --tier and a positive number")
+    if args.tier is not None:
+        try:
+            _tiers.parse_tier(args.tier)
+        except ValueError as unknown:
+            parser.error(str(unknown))
     return args
 
 

@@ -46,9 +46,10 @@ def test_options_go_to_the_one_benchmark_named() -> None:
     assert split_arguments([]) == ([], [])
 
 
-def test_days_need_a_tier() -> None:
-    with pytest.raises(SystemExit):
-        scale._arguments(["--days", "3"])
+def test_days_need_a_tier_and_a_tier_must_exist() -> None:
+    for wrong in (["--days", "3"], ["--tier", "10k", "--days", "0"], ["--tier", "5k"]):
+        with pytest.raises(SystemExit):
+            scale._arguments(wrong)
     assert scale._arguments(["--tier", "10k", "--days", "3"]).days == 3
 
 
