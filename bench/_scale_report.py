@@ -15,6 +15,7 @@ NOTES = RESULTS / "scale_notes.md"
 # Issue 14's targets: the largest tier's build within 6× the floor, its nightly increment
 # within 60 s, and every tier under 8 GiB.
 BUILD_X_FLOOR, NIGHTLY_S, PEAK_MIB = 6.0, 60.0, 8 * 1024
+THREADS = "; cProfile sees this thread only, so dbt's threads show as waiting on a lock"
 WRAPPERS = "pipelines/run.py"  # run_stage and its lock: the whole stage, said once already
 
 
@@ -132,8 +133,8 @@ def _profile_lines(profile: dict[str, Any]) -> list[str]:
         own = "; ".join(f"`{r['function']}` {r['own_s']} s" for r in p["all_by_own_time"][:5])
         lines += [
             f"Inside `{stage}` (rerun for {profile['night']} under cProfile, {p['profiled_s']} s "
-            f"profiled; cProfile sees this thread only, so dbt's threads show as waiting on a "
-            f"lock): project functions by cumulative time: {top}. By own time: {own}.",
+            f"profiled{THREADS if stage == 'publish' else ''}): project functions by "
+            f"cumulative time: {top}. By own time: {own}.",
             "",
         ]
     return lines
