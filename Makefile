@@ -53,6 +53,9 @@ lint: env
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 
+# every benchmark in bench/, the scale tiers that finish in minutes among them (10k × 30 and
+# 100k × 90, bench/results/scale.md); the 1M × 365 tier takes hours and is run on demand:
+# $(VENV)/bin/python -m bench scale --tier 1m
 bench: env
 	$(VENV)/bin/python -m bench
 
