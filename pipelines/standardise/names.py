@@ -96,8 +96,9 @@ SURNAME_PINYIN = {
     "宁": "ning", "臧": "zang", "藏": "zang", "贾": "jia", "石": "shi", "叶": "ye", "应": "ying",
 }  # fmt: skip
 
-# a birth order after a placeholder, in digits or in words (王芳之婴2, 姚小萍婴二)
-_N = "[0-9一二三四]*"
+# a birth order after a placeholder, in digits or words, bracketed or not (王芳之婴2, 姚小萍婴二,
+# twins as 金婧之子(大) and 金婧之子(小), or A and B)
+_N = "(?:[0-9一二三四大小AaBb]*|[(（][0-9一二三四大小AaBb][)）])"
 _PLACEHOLDERS = re.compile(
     rf"^(?:.{{0,15}}(?:之子|之女|之儿|之婴|之孩|儿子|女儿){_N}"
     rf"|(?:男|女)?(?:婴|婴儿|新生儿|早产儿){_N}"
@@ -120,9 +121,10 @@ _SMALL_SURNAME = re.compile(
     "]$"
 )
 _ORDER_WORDS = {"大": 1, "长": 1, "老大": 1, "二": 2, "次": 2, "老二": 2, "三": 3, "老三": 3,
-                "四": 4, "一": 1}  # fmt: skip
+                "四": 4, "一": 1, "小": 2, "A": 1, "B": 2}  # fmt: skip
 _ORDER = re.compile(r"(老大|老二|老三|大|二|三|四)宝|^(长|次)(?:子|女)|^双胞胎([大小一二])"
-                    r"|(?:之子|之女|之儿|之婴|婴|婴儿|宝宝)([0-9一二三四])$")  # fmt: skip
+                    r"|(?:之子|之女|之儿|之婴|婴|婴儿|宝宝)"
+                    r"[(（]?([0-9一二三四大小AaBb])[)）]?$")  # fmt: skip
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z .'\-]*$")
 _LATIN_SEPARATORS = str.maketrans({",": " ", "，": " "})
 _MIDDLE_DOTS = str.maketrans({c: "·" for c in "•・‧∙⋅．."})
@@ -181,14 +183,15 @@ def names_a_baby(placeholder: str | None) -> bool:
 
 
 def birth_order(placeholder: str | None) -> int | None:
-    """The birth order a placeholder names (大宝 1, 二宝 2, 次女 2, 王芳之婴2 2), else None."""
+    """The birth order a placeholder names (大宝 1, 二宝 2, 次女 2, 王芳之婴2 2, 金婧之子(小) 2),
+    else None."""
     found = _ORDER.search(placeholder or "")
     if not found:
         return None
     word = next(g for g in found.groups() if g)
     if word.isdigit():
         return int(word)
-    return {"小": 2}.get(word, _ORDER_WORDS.get(word))
+    return _ORDER_WORDS.get(word.upper())
 
 
 def split_name(name: str | None) -> tuple[str | None, str | None]:

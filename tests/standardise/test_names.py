@@ -46,14 +46,18 @@ def test_names_are_standardised(
     ["张XX之子", "张丽之女", "婴儿", "新生儿", "男婴", "无名氏", "李某", "不详",
      # what clinics call a baby before it has a name: parent's surname or name, or its order
      "张宝宝", "宝宝", "大宝", "二宝", "小宝", "小张", "王芳婴", "王芳之婴2", "王芳的儿子",
-     "次女", "双胞胎大", "朱敏女", "陈婷婷二宝", "王大宝", "顾敏(婴)", "王芳（之子）"],
+     "次女", "双胞胎大", "朱敏女", "陈婷婷二宝", "王大宝", "顾敏(婴)", "王芳（之子）",
+     # twins' placeholders with their order after them
+     "金婧之子(大)", "金婧之女（小）", "王芳之子B", "王芳婴小", "李娜之女二"],
 )  # fmt: skip
 def test_placeholders_are_not_names(raw: str) -> None:
     parts = standardise_name(raw)
     assert parts.name is None and parts.name_pinyin is None and parts.name_is_placeholder is True
 
 
-@pytest.mark.parametrize("raw", ["MAX", "张婴", "王子", "李女", "李婴", "小明", "王宝", "张宝"])
+@pytest.mark.parametrize(
+    "raw", ["MAX", "张婴", "王子", "李女", "李婴", "小明", "王宝", "张宝", "王小", "李大", "张子大"]
+)
 def test_real_names_that_look_close_to_placeholders(raw: str) -> None:
     assert standardise_name(raw).name_is_placeholder is False
 
@@ -105,7 +109,9 @@ def test_helpers_for_the_linkage_stage() -> None:
 @pytest.mark.parametrize(
     ("raw", "order"),
     [("大宝", 1), ("二宝", 2), ("三宝", 3), ("老二宝", 2), ("长女", 1), ("次子", 2),
-     ("双胞胎小", 2), ("王芳之婴2", 2), ("王芳之子1", 1), ("张宝宝", None), ("婴儿", None)],
+     ("双胞胎小", 2), ("王芳之婴2", 2), ("王芳之子1", 1), ("张宝宝", None), ("婴儿", None),
+     ("金婧之子(大)", 1), ("金婧之子(小)", 2), ("王芳之女（2）", 2), ("王芳之子a", 1),
+     ("王芳之子B", 2), ("王芳婴小", 2), ("李娜之女二", 2)],
 )  # fmt: skip
 def test_a_placeholder_keeps_the_birth_order_it_names(raw: str, order: int | None) -> None:
     # twins are told apart by it: 大宝 and 二宝 of one mother are two children
