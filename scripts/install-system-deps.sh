@@ -2,12 +2,13 @@
 # Debian packages the test suite needs:
 #   chromium, fonts-noto-cjk   headless Chromium renders the HTML reports (with Chinese fonts);
 #   postgresql, mariadb-server the hospital front-end tests start their own throwaway servers
-#                              (PostgreSQL 15 and MariaDB 10.11 on Debian 12, tests/extract/servers.py).
+#                              (PostgreSQL 15 and MariaDB 10.11 on Debian 12, tests/extract/servers.py);
+#   openjdk-17-jre-headless    Spark (--engine spark; the tests marked spark run local[2]).
 # Idempotent: nothing is done when every package is installed already. Needs root (CI runs as
 # root); otherwise it prints the command and leaves the tests to skip (or fail under CI=true).
 set -euo pipefail
 
-PACKAGES=(chromium fonts-noto-cjk postgresql mariadb-server)
+PACKAGES=(chromium fonts-noto-cjk postgresql mariadb-server openjdk-17-jre-headless)
 
 installed() {
   dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null | grep -qx installed
