@@ -179,7 +179,9 @@ def _nights(walls: list[float]) -> str:
 
 def _size(e: dict[str, Any]) -> str:
     reduced = f" (reduced from {e['tier_days']})" if e["reduced"] else ""
-    return f"{e['residents']:,} × {e['days']}{reduced} + 1"
+    # entries measured before the build became the bulk backfill built night by night
+    by = e.get("full_build_by", "night by night")
+    return f"{e['residents']:,} × {e['days']}{reduced} + 1 (built {by})"
 
 
 def _fig(value: float | None) -> str:

@@ -8,7 +8,8 @@ run it on demand), ``--days N`` a shorter history than the tier's (recorded as r
 Per tier: the city is simulated (``healtharchive simulate``, days + 1, cached under
 bench/work/), the I/O floor measured (``bench._floor``: every delivered row read once and
 written once as Parquet) for the history and for the increment's night, the full build run
-(``full_build``), the increment run, and each stage's wall and CPU seconds, peak memory, rows
+(``full_build``: the bulk backfill of ``--through``), the increment run (one night,
+``run_date``), and each stage's wall and CPU seconds, peak memory, rows
 per second and multiple of the floor recorded, with the candidate pairs and the linkage figures
 against the simulator's truth. The heaviest stage of the increment and of the full build are
 then run once more for the increment's night under cProfile (not timed) to say what dominates
@@ -124,27 +125,33 @@ def run_tier(tier: _tiers.Tier, days: int, command: str) -> dict[str, Any]:
 
 def _identity(tier: _tiers.Tier, days: int, command: str) -> dict[str, Any]:
     return {"tier": tier.name, "residents": tier.residents, "days": days,
+            "full_build_by": "in bulk (--through)",
             "tier_days": tier.days, "reduced": days < tier.days, "seed": SEED,
             "command": command, "measured_at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "machine": machine()}  # fmt: skip
 
 
-# --- the build: behind one function, so the bulk backfill of ``--through`` can replace it ---
+# --- the build: the bulk backfill of a history, then one night as the scheduler runs it ---
 
 
 def full_build(sources: Path, data: Path, first: date, last: date, table: StageTable) -> list:
-    """Every night ``first``..``last`` into ``data``, each stage measured into ``table``.
+    """Every night ``first``..``last`` into ``data`` as ``healtharchive run --date FIRST
+    --through LAST`` builds a history: the bulk backfill (``pipelines.run.backfill``: each
+    stage over every night before the next, publish once). Each stage of each night is
+    measured into ``table`` (label ``night``: its number in the range)."""
+    from pipelines.run import backfill, days_between
 
-    Today this is what ``healtharchive run --date FIRST --through LAST`` does: ``run_date``
-    night by night. When ``--through`` gains its bulk backfill, call that here instead."""
-    from pipelines.run import days_between
+    number = {day: n for n, day in enumerate(days_between(first, last), start=1)}
 
-    nights = []
-    for n, day in enumerate(days_between(first, last), start=1):
-        nights.append(run_night(sources, data, day, table, night=n))
-        walls = [c["wall_s"] for c in table.calls if c["night"] == n]
-        print(f"    night {n} {day}: {sum(walls):.1f} s", flush=True)
-    return nights
+    def measure(day: date, stage: str) -> None:
+        if number[day] == 1 or day == last:
+            print(f"    {stage}: night {number[day]} {day}", flush=True)
+        table.switch(stage, night=number[day])
+
+    try:
+        return backfill(sources, data, first, last, on_stage=measure)
+    finally:
+        table.close()
 
 
 def run_night(sources: Path, data: Path, day: date, table: StageTable, **labels: Any) -> Any:

@@ -46,8 +46,11 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
     name_else = gamma_of(settings, "name", "All other comparisons")
     # one document, one name, another birth date: a mistyped or replaced date. One resident ID
     # number (its birth part names one of the two dates) and another name is a relative's ID
-    # used at the desk (借用家属证件挂号): a person decides. A passport or another document
-    # without a birth part says nothing of the kind: the document wins, as for other damage.
+    # used at the desk (借用家属证件挂号): a person decides. So does one resident number under
+    # two names that share no character or sound, whatever the birth dates (the relative's
+    # whole card read at the desk, the patient's own name typed). A passport or another
+    # document without a birth part says nothing of the kind: the document wins, as for other
+    # damage.
     name_agrees = (same_name[0], same_name[1], gamma_of(settings, "name", "close spelling"))
     birth_exact = gamma_of(settings, "birth_date", "exact")
     other_birth = (
@@ -60,6 +63,8 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
         WHEN gamma_id_no = {id_exact} AND gamma_birth_date = {birth_else}
              AND gamma_name NOT IN {name_agrees} AND l.id_kind = 'resident'
         THEN 'same ID number, birth date conflict'
+        WHEN gamma_id_no = {id_exact} AND gamma_name = {name_else} AND l.id_kind = 'resident'
+        THEN 'same ID number, names share nothing (a relative''s ID?)'
         WHEN gamma_mother = {mother} AND gamma_name = {partial}
         THEN 'same mother, names differ (twins?)'
         WHEN gamma_mother = {mother} AND l.multiple_birth AND r.multiple_birth

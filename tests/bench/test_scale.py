@@ -97,6 +97,7 @@ def entry(tier: str = "10k", residents: int = 10_000, **changes: Any) -> dict[st
     linkage = {"precision": 1.0, "recall": 0.99, "f1": 0.995}
     base = {
         "tier": tier, "residents": residents, "days": 2, "tier_days": 30, "reduced": True,
+        "full_build_by": "in bulk (--through)",
         "command": f"python -m bench scale --tier {tier} --days 2", "measured_at": "now",
         "machine": {"cores": "2"}, "simulate": {"days": 3, "wall_s": 1.0, "peak_rss_mib": 300},
         "delivered_rows": 1000, "increment_rows": 400, "floor_s": 2.0,
@@ -131,7 +132,10 @@ def test_a_tier_replaces_its_own_entry_and_keeps_the_others(tmp_path: Path) -> N
 
 def test_the_report_says_what_ran_and_what_was_reduced(tmp_path: Path) -> None:
     text = render_markdown([entry()])
-    assert "| 10k | 10,000 × 2 (reduced from 30) + 1 | 1,000 | 2.0 | 14.0 | 7.0 |" in text
+    assert (
+        "| 10k | 10,000 × 2 (reduced from 30) + 1 (built in bulk (--through)) | 1,000 | 2.0 | "
+        "14.0 | 7.0 |"
+    ) in text
     assert "`python -m bench scale --tier 10k --days 2`" in text
     assert "| publish | 10.0 | 6.0 | 71% | 5.0 |" in text
     render_plot([entry(), entry("100k", 100_000)], tmp_path / "scale.png")

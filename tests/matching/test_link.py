@@ -176,3 +176,29 @@ def test_a_night_without_mentions_keeps_the_chain(tmp_path: Path) -> None:
     first = link_date(tmp_path, D1)
     assert (first.mentions, first.residents) == (0, 0) and first.path.exists()
     assert index.previous(tmp_path, D2).day == D1
+
+
+def test_a_relatives_card_read_at_the_desk_waits_for_a_reviewer(tmp_path: Path) -> None:
+    # 借用家属证件: the desk reads 陈敏's card (her number, birth date and address) but types
+    # the patient's own name, 何慧梅 — no character or sound in common: a person decides, the
+    # records stay apart tonight. The same card under 陈民 (a homophone typed at another desk)
+    # is one woman.
+    card = {"id_no": idno.make("320506", date(1996, 7, 29), 52), "birth_date": date(1996, 7, 29),
+            "sex_code": "2", "district_code": "320506", "address": "苏州市吴中区宝带西路18号"}  # fmt: skip
+    rows = [
+        mention("own", name="陈敏", phone="19115276545", person_id="P1", **card),
+        mention("typo", org_code="H02", name="陈民", person_id="P1", **card),
+        mention("borrowed", org_code="H03", name="何慧梅", phone="19824420086", person_id="P2",
+                **card),
+    ]  # fmt: skip
+    background = small_city(150, seed=5, start=D1, nights=1).mentions
+    mentions = pd.concat([background, standardised(rows, D1)], ignore_index=True)
+    write_std(mentions, tmp_path)
+    link_date(tmp_path, D1)
+    links = _links(tmp_path, D1).join(mentions.set_index("mention_id")["person_id"])
+    ours = links[links["person_id"].isin(["P1", "P2"])]
+    assert ours.groupby("resident_id")["person_id"].nunique().max() == 1
+    assert ours.loc[ours["person_id"] == "P1", "resident_id"].nunique() == 1
+    queue = pd.read_parquet(Layout(tmp_path).night("mpi.review_queue", D1))
+    borrowed = ours.index[ours["person_id"] == "P2"][0]
+    assert borrowed in set(queue["mention_id_l"]) | set(queue["mention_id_r"])
