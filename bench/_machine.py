@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import platform
 import resource
+import subprocess
 import sys
 import threading
 import time
@@ -26,6 +27,18 @@ def machine() -> dict[str, str]:
         "python": sys.version.split()[0],
         "os": platform.platform(),
     }
+
+
+def commit(checkout: Path = Path(__file__).parents[1]) -> str:
+    """The checkout's commit, "+changes" when tracked files differ from it: which code a
+    figure was measured on."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=checkout, capture_output=True, text=True)
+        return done.stdout.strip()
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return git("rev-parse", "--short", "HEAD") + ("+changes" if changed else "")
 
 
 class PeakRss:

@@ -35,7 +35,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench._city import last_day, processed_city
-from bench._machine import RESULTS, machine
+from bench._machine import RESULTS, commit, machine
 
 RESIDENTS, DAYS = 100_000, 30
 SECTION = "## Before and after a change"
@@ -120,7 +120,7 @@ def render(pairs: dict[str, list[Pair]], before: Path, runs: int, head: str) -> 
         SECTION,
         "",
         f"`python -m bench._publish_pair {before.name} --runs {runs}`: after = this checkout "
-        f"({head}), before = {before.name} ({_commit(before)}). The {RESIDENTS:,}-resident × "
+        f"({head}), before = {before.name} ({commit(before)}). The {RESIDENTS:,}-resident × "
         f"{DAYS}-day city's last night; every publish a new process, before and after in turn, "
         "each after run divided by the before run beside it (medians, min–max in brackets). The "
         "machine is shared: the ratios are the figures to quote, CPU seconds (user + system) "
@@ -142,12 +142,6 @@ def render(pairs: dict[str, list[Pair]], before: Path, runs: int, head: str) -> 
             ]
         lines.append(f"| {case} | {' | '.join(cells)} |")
     return "\n".join([*lines, ""])
-
-
-def _commit(checkout: Path) -> str:
-    return subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=checkout, capture_output=True, text=True
-    ).stdout.strip()
 
 
 def section_of(text: str) -> str | None:
@@ -179,7 +173,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("before", type=Path, help="another checkout, with its own .venv")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    head = _commit(HERE)
+    head = commit(HERE)
     with tempfile.TemporaryDirectory(prefix="bench-publish-pair-") as tmp:
         pairs = measure(args.before.resolve(), args.runs, Path(tmp))
     results = RESULTS / "publish.md"

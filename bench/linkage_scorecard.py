@@ -23,7 +23,9 @@ Per dataset: pairwise precision / recall / F1, persons split, residents holding 
 role; for datasets with ``truth/mother_child.csv`` the share of mother–child pairs related in
 ``mpi.mother_child``; for the hard cases the same per kind. Each dataset runs in its own process
 (``python bench/linkage_scorecard.py DATASET``), so peak memory is per dataset. Results go to
-``bench/results/linkage_scorecard.{md,json}``.
+``bench/results/linkage_scorecard.{md,json}``; ``python -m bench linkage_scorecard DATASET ...``
+rescores some datasets and keeps the others' entries, each saying when and on which commit it
+was measured.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._machine import RESULTS, PeakRss, machine
+from bench._machine import RESULTS, PeakRss, commit, machine
 
 WORK = Path(__file__).parent / "work" / "scorecard"
 LINK_STAGES = ("reference", "extract", "standardise", "link")
@@ -112,19 +114,29 @@ def main(argv: list[str]) -> int:
         print(json.dumps(score(argv[0]), default=str))
         return 0
     names = [a for a in argv if a in DATASETS] or list(DATASETS)
-    results = {}
+    command = "python -m bench linkage_scorecard" + (f" {' '.join(argv)}" if argv else "")
+    # some datasets: they replace their own entries, the others keep theirs (and say when)
+    results = _previous() if len(names) < len(DATASETS) else {}
     for name in names:
         print(f"linkage scorecard: {name} …", flush=True)
         done = subprocess.run([sys.executable, __file__, name], env={**os.environ, **KEY},
                               check=True, stdout=subprocess.PIPE, text=True)  # fmt: skip
-        results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+        measured = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        results[name] = {**json.loads(done.stdout.strip().splitlines()[-1]), "command": command,
+                         "commit": commit(), "measured_at": measured}  # fmt: skip
     RESULTS.mkdir(parents=True, exist_ok=True)
-    command = "python -m bench linkage_scorecard" + (f" {' '.join(argv)}" if argv else "")
-    payload = {"command": command, "machine": machine(), "datasets": results}
+    ordered = {name: results[name] for name in DATASETS if name in results}
+    payload = {"command": command, "machine": machine(), "datasets": ordered}
     (RESULTS / "linkage_scorecard.json").write_text(json.dumps(payload, indent=2, default=str))
     (RESULTS / "linkage_scorecard.md").write_text(render(payload), encoding="utf-8")
     print(f"wrote {RESULTS / 'linkage_scorecard.md'}")
     return 0
+
+
+def _previous() -> dict:
+    """The datasets of the last scorecard written, each as it was measured."""
+    path = RESULTS / "linkage_scorecard.json"
+    return json.loads(path.read_text())["datasets"] if path.exists() else {}
 
 
 def score(name: str) -> dict:
@@ -180,6 +192,7 @@ def _row(name: str, result: dict) -> str:
         f"{ours['clusters_mixed_share']:.4%}", f"{ids['f1']:.4f}", f"{ids['persons_split']:,}",
         f"{splink['precision']:.4f}", f"{splink['f1']:.4f}",
         "—" if mc is None else f"{mc:.1%}", "—" if seen is None else f"{seen:.1%}",
+        f"{result.get('measured_at', '—')} ({result.get('commit', '—')})",
     ]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
 
@@ -212,8 +225,9 @@ def render(payload: dict) -> str:
         "own (a mother seen only as a name on her child's records has no resident to relate).",
         "",
         "| dataset | mentions | P | R | F1 | persons split | residents mixed | ID-only F1 "
-        "| ID-only split | Splink P | Splink F1 | mother–child | mother–child (mother seen) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| ID-only split | Splink P | Splink F1 | mother–child | mother–child (mother seen) "
+        "| measured (commit) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(_row(name, r) for name, r in payload["datasets"].items()),
     ]
     cases = payload["datasets"].get("hard_cases", {}).get("by_kind")
