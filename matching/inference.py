@@ -129,10 +129,12 @@ def score_new(
         keep = f"match_weight >= {min_match_weight} OR " + cannot_link_sql(settings)
     rules = blocking_rules or prediction_rules()
     if engine == "spark":
-        from matching.spark_scoring import spark_predictions
+        from matching.spark_scoring import Scoring, spark_predictions
 
-        scratch = scratch or Path(tempfile.gettempdir()) / "healtharchive-spark"
-        predictions = spark_predictions(con, settings, (new, index), rules, tf, keep, scratch)
+        # (an owner-only folder of its own: the exchanged files carry identities)
+        scratch = scratch or Path(tempfile.mkdtemp(prefix="healtharchive-spark-"))
+        scoring = Scoring(settings, (new, index), rules, tf, keep)
+        predictions = spark_predictions(con, scoring, scratch)
     else:
         predictions = _duckdb_predictions(con, settings, (new, index), rules, tf)
     with predictions as parts:
