@@ -11,15 +11,15 @@ environment, never from code:
 pyspark is imported only here and only when a session is asked for: the DuckDB engine never
 pays Spark's start-up (a JVM, about 6 s).
 
-Python UDFs (linkage runs a few) need the project's environment on every executor: a local
-master uses this process's interpreter; on a cluster set ``PYSPARK_PYTHON`` to one that has it.
+Python UDFs (linkage runs DuckDB's string distances in some) need the project's environment on
+every executor: a local master uses this process's interpreter; on a cluster set
+``PYSPARK_PYTHON`` to one that has duckdb, pandas and pyarrow.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,20 +56,17 @@ def spark_conf() -> dict[str, str]:
     return conf
 
 
-def spark_session(scratch: Path, jars: Sequence[str] = ()) -> SparkSession:
+def spark_session(scratch: Path) -> SparkSession:
     """The process's Spark session, created on first use.
 
     ``scratch`` holds Splink's checkpoints (Splink 5 needs a checkpoint directory) and
-    the local warehouse and metastore of a ``local`` master. ``jars`` join the classpath
-    (Splink's string-similarity functions); they count only for the session's creator.
+    the local warehouse and metastore of a ``local`` master.
     """
     from pyspark.sql import SparkSession
 
     scratch.mkdir(parents=True, exist_ok=True)
     builder = SparkSession.builder.appName("healtharchive")
     conf = spark_conf()
-    if jars:
-        conf["spark.jars"] = ",".join(filter(None, [conf.get("spark.jars"), *jars]))
     if conf["spark.master"].startswith("local"):
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         conf.setdefault("spark.sql.warehouse.dir", str(scratch / "spark-warehouse"))

@@ -52,11 +52,9 @@ def spark_predictions(
     """Score on Spark; yields one DuckDB relation per part (within, then between with an
     index), each with the pair ids, weights and gamma columns of the pairs ``scoring.keep``
     keeps. The files exchanged under ``scratch`` are removed on exit."""
-    from splink.backends.spark import similarity_jar_location
-
     exchange = scratch / f"link-{uuid.uuid4().hex[:12]}"
     exchange.mkdir(parents=True)
-    spark = spark_session(scratch, jars=[similarity_jar_location()])
+    spark = spark_session(scratch)
     # Splink persists its intermediate tables here: this call's own folder, removed with it
     spark.sparkContext.setCheckpointDir(str(exchange / "checkpoints"))
     try:
@@ -76,7 +74,8 @@ def _predict(
     from splink import Linker, SparkAPI
 
     register_functions(spark)
-    db = SparkAPI(spark_session=spark)  # intermediate tables checkpointed as Parquet
+    # intermediate tables checkpointed as Parquet; none of the jar's functions is called
+    db = SparkAPI(spark_session=spark, register_udfs_automatically=False)
 
     def read(name: str, relation: str) -> SplinkDataFrame:
         path = exchange / f"{name}.parquet"

@@ -5,14 +5,10 @@ level. ``spark_settings`` rewrites every condition with sqlglot (DuckDB → Spar
 Spark lacks or spells otherwise:
 
 - the feature macros (``matching.features.SQL_MACROS``) are inlined from their one declaration;
-- ``hamming`` becomes a count of differing positions (its operands are ASCII digits, so bytes
-  and characters agree, as ``matching.comparisons`` requires);
-- ``damerau_levenshtein`` is the Scala function of Splink's jar (it agreed with DuckDB's on
-  every one of 15,000 random short strings checked; the levels compare it to 1 or 2);
-- ``jaro_winkler_similarity`` is DuckDB's own, run on Spark's executors as a vectorised UDF
-  (``register_functions``): the jar's Jaro-Winkler scores transpositions differently and moved
-  a ≥ 0.9 threshold for one random pair in 150;
-- ``list_has_any`` is ``arrays_overlap``.
+- ``hamming`` becomes a count of differing positions, ``list_has_any`` ``arrays_overlap``;
+- ``damerau_levenshtein`` and ``jaro_winkler_similarity`` are DuckDB's own, run on Spark's
+  executors as vectorised UDFs (``DUCKDB_FUNCTIONS``), so that a level's threshold falls where
+  it falls on DuckDB.
 """
 
 from __future__ import annotations
@@ -29,14 +25,21 @@ from matching.features import SQL_MACROS
 if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
+# DuckDB functions Spark runs as DuckDB itself (``register_functions``): no Spark function or
+# jar computes them the same way. Splink's Scala Jaro-Winkler counts transpositions otherwise
+# (it moved the 0.9 level for one random pair in 150); its Damerau-Levenshtein agreed with
+# DuckDB's on 15,000 random short strings, but needs a jar on the classpath when the session
+# starts, which a session another step started lacks.
+DUCKDB_FUNCTIONS = ("damerau_levenshtein", "jaro_winkler_similarity")
+
 # Spark SQL for a DuckDB function Spark does not have; {0}, {1}: the arguments (null when
 # either is, as in DuckDB: ``_null_if_any``).
 SPARK_EQUIVALENTS = {
+    # the operands are ASCII digits, so bytes and characters agree
     "hamming": "size(filter(sequence(1, greatest(length({0}), 1)),"
     " i -> substr({0}, i, 1) <> substr({1}, i, 1)))",
-    "damerau_levenshtein": "damerau_levenshtein({0}, {1})",
-    "jaro_winkler_similarity": "duckdb_jaro_winkler_similarity({0}, {1})",
     "list_has_any": "arrays_overlap({0}, {1})",
+    **{name: f"duckdb_{name}({{0}}, {{1}})" for name in DUCKDB_FUNCTIONS},
 }
 # sqlglot parses some DuckDB functions into its own expression types, not by name.
 _TYPED_NAMES = {
@@ -106,17 +109,23 @@ def spark_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def register_functions(spark: SparkSession) -> None:
-    """The DuckDB functions the levels call that Spark has no faithful equivalent of."""
+    """DuckDB's own functions of ``DUCKDB_FUNCTIONS`` as Spark functions ``duckdb_<name>``."""
+    for name in DUCKDB_FUNCTIONS:
+        spark.udf.register(f"duckdb_{name}", _duckdb_udf(name))
+
+
+def _duckdb_udf(name: str) -> Any:
+    """A vectorised UDF running DuckDB's ``name`` over each Arrow batch of pairs. Made in here
+    so that it is shipped to the executors by value: they need duckdb and pandas, not this
+    package."""
     from pyspark.sql.functions import pandas_udf
 
-    # defined in here so that it is shipped to the executors by value: they need duckdb and
-    # pandas, not this package
-    def duckdb_jaro_winkler(a: pd.Series, b: pd.Series) -> pd.Series:
+    def run(a: pd.Series, b: pd.Series) -> pd.Series:
         import duckdb
 
         pairs = pd.DataFrame({"a": a, "b": b})
         with duckdb.connect() as con:
             con.register("pairs", pairs)
-            return con.sql("SELECT jaro_winkler_similarity(a, b) AS s FROM pairs").df()["s"]
+            return con.sql(f"SELECT {name}(a, b)::DOUBLE AS v FROM pairs").df()["v"]
 
-    spark.udf.register("duckdb_jaro_winkler_similarity", pandas_udf(duckdb_jaro_winkler, "double"))
+    return pandas_udf(run, "double")

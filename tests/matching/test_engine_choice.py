@@ -44,7 +44,8 @@ def _functions(sql: str) -> set[str]:
 def test_every_level_is_spark_sql_without_duckdb_only_functions() -> None:
     settings = spark_settings(load_model().settings)
     assert "blocking_rules_to_generate_predictions" not in settings
-    duckdb_only = {"hamming", "jaro_winkler_similarity", "list_has_any", "overlap_share"}
+    duckdb_only = {"hamming", "damerau_levenshtein", "jaro_winkler_similarity", "list_has_any",
+                   "overlap_share"}  # fmt: skip
     for comparison in settings["comparisons"]:
         for level in comparison["comparison_levels"]:
             condition = level["sql_condition"]
