@@ -27,6 +27,8 @@ step function the command line calls; paths come from Airflow Variables or the e
   execution timeout. Every failure is an alert (``pipelines.alerts``: a log file, e-mail).
 - **Assets**: ``publish`` updates the warehouse and analytics databases, ``check`` the quality
   results, each event saying which night; ``monthly_reports`` is scheduled on them.
+- **Engine**: the ``engine`` param (``duckdb`` by default, or ``spark``) says where the link
+  task scores candidate pairs (README, "Running on Spark").
 - **dbt** stays inside ``publish``, one task: the warehouse is built in a throwaway folder and
   swapped in only after every model and test passed, and a failing model or test is named in the
   task's error and alert (README, "Airflow": why not one task per model).
@@ -107,6 +109,11 @@ def collect_extract() -> dict:
     return steps.collect_extract()
 
 
+@task(task_id="link", execution_timeout=TIMEOUTS["link"])
+def link() -> str:
+    return steps.link()  # on the engine the run's ``engine`` param names
+
+
 @task(task_id="check", execution_timeout=TIMEOUTS["check"], outlets=[QUALITY])
 def check(*, outlet_events=None) -> str:
     day = steps.stage("check")
@@ -136,7 +143,13 @@ def report() -> dict:
     catchup=START is not None,  # every night from the first one on, whatever was missed
     max_active_runs=16,  # nights waiting behind an unfinished one; one runs at a time
     default_args=DEFAULTS,
-    params={"day": Param(None, type=["null", "string"], format="date", description="YYYY-MM-DD")},
+    params={
+        "day": Param(None, type=["null", "string"], format="date", description="YYYY-MM-DD"),
+        # where linkage scores candidate pairs (README, "Running on Spark")
+        "engine": Param(
+            "duckdb", type="string", enum=list(steps.ENGINES), description="duckdb or spark"
+        ),
+    },
     tags=["healtharchive"],
 )
 def nightly_archive():
@@ -147,7 +160,7 @@ def nightly_archive():
     first >> _stage("reference") >> units
     [units, extracted] >> collected
     last = report()
-    (collected >> _stage("validate") >> _stage("standardise") >> _stage("link") >> check()
+    (collected >> _stage("validate") >> _stage("standardise") >> link() >> check()
      >> publish() >> last)  # fmt: skip
     first >> last  # so that the next night's preflight waits for this night's last task
 

@@ -19,6 +19,8 @@ paths under it.
     warehouse.duckdb, analytics.duckdb                        published atomically
     .publish-<token>/                                         one publish's scratch (removed)
     .dbt/manifest-<key>.msgpack                               the parsed dbt project (a cache)
+    .spark/                                                   the Spark engine's scratch: its
+                                                              checkpoints, files it exchanges
     reports/<kind>/                                           Data Docs, governance, metrics, review
     audit/access/                                             who read identified data
 
@@ -212,6 +214,13 @@ class Layout:
         """What dbt parsed of the warehouse project, kept across nights (a cache: parsing is
         most of dbt's fixed cost, and the project changes far less often than the data)."""
         return self.root / ".dbt"
+
+    @property
+    def spark_scratch(self) -> Path:
+        """The Spark engine's scratch (``kernel.spark``): Splink's checkpoints and the Parquet
+        files linkage hands Spark and gets back, each night's removed after it. Inside the data
+        directory, so that it is as private as the data and seen wherever the data is."""
+        return self.root / ".spark"
 
     def reports(self, kind: str) -> Path:
         """Folder of one kind of report: ``quality``, ``metrics``, ``review``, ``data_docs``."""

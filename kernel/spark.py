@@ -10,11 +10,16 @@ environment, never from code:
 
 pyspark is imported only here and only when a session is asked for: the DuckDB engine never
 pays Spark's start-up (a JVM, about 6 s).
+
+Python UDFs (linkage runs DuckDB's string distances in some) need the project's environment on
+every executor: a local master uses this process's interpreter; on a cluster set
+``PYSPARK_PYTHON`` to one that has duckdb, pandas and pyarrow.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -63,10 +68,12 @@ def spark_session(scratch: Path) -> SparkSession:
     builder = SparkSession.builder.appName("healtharchive")
     conf = spark_conf()
     if conf["spark.master"].startswith("local"):
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         conf.setdefault("spark.sql.warehouse.dir", str(scratch / "spark-warehouse"))
         conf.setdefault("spark.driver.extraJavaOptions", f"-Dderby.system.home={scratch}")
         conf.setdefault("spark.sql.shuffle.partitions", "4")
         conf.setdefault("spark.ui.enabled", "false")
+        conf.setdefault("spark.ui.showConsoleProgress", "false")
     for key, value in conf.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()

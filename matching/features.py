@@ -38,12 +38,26 @@ STOP_BIRTH_RATIO = 20
 
 ID18 = "'^[0-9]{17}[0-9X]$'"
 
-MACROS = """
-CREATE OR REPLACE MACRO char_bigrams(s) AS CASE WHEN length(s) >= 2 THEN list_distinct(
-    list_transform(range(length(s) - 1), lambda i: substr(s, i + 1, 2))) END;
-CREATE OR REPLACE MACRO overlap_share(a, b) AS
-    len(list_intersect(a, b)) / least(len(a), len(b));
-"""
+# SQL macros the features and the comparison levels call, declared once: DuckDB gets them as
+# macros (``MACROS``); the Spark engine inlines them (``matching.spark_sql``), so a body only
+# uses functions both know, or that ``matching.spark_sql`` translates.
+SQL_MACROS: dict[str, tuple[tuple[str, ...], str]] = {
+    "char_bigrams": (
+        ("s",),
+        "CASE WHEN length(s) >= 2 THEN list_distinct("
+        "list_transform(range(length(s) - 1), lambda i: substr(s, i + 1, 2))) END",
+    ),
+    # the share of the shorter list's (distinct) values found in the other
+    "overlap_share": (
+        ("a", "b"),
+        "array_length(array_intersect(a, b)) / least(array_length(a), array_length(b))",
+    ),
+}
+
+MACROS = "".join(
+    f"CREATE OR REPLACE MACRO {name}({', '.join(params)}) AS {body};\n"
+    for name, (params, body) in SQL_MACROS.items()
+)
 
 _TEXT_COLUMNS = (
     "mention_id",

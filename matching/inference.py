@@ -10,12 +10,16 @@ existing mentions are never re-scored. Term frequencies come as ready ``tf_*`` c
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import duckdb
 from splink import DuckDBAPI, Linker
 
+from kernel.spark import check_engine
 from matching.blocking import prediction_rules
 from matching.comparisons import IDENTIFIER_LEVELS
 from matching.features import MACROS, TF_TABLES
@@ -96,6 +100,8 @@ def score_new(
     min_match_weight: float | None = None,
     blocking_rules: list[Any] | None = None,
     tf: Mapping[str, str] = TF_TABLES,
+    engine: str = "duckdb",
+    scratch: Path | None = None,
 ) -> Rel:
     """Score new × new and new × index pairs into table ``out`` and return it.
 
@@ -107,50 +113,78 @@ def score_new(
     weight and probability and one gamma column per comparison. Pairs below
     ``min_match_weight`` are dropped, except pinned "different person" levels, which
     clustering needs as cannot-link constraints.
+
+    ``engine`` scores on DuckDB (this connection) or on Spark (``matching.spark_scoring``,
+    exchanging Parquet files under ``scratch``); ``out`` is the same either way.
     """
-    con.execute(MACROS)  # comparison SQL calls the feature macros
+    check_engine(engine)
     settings = {
         **settings,
         "retain_matching_columns": True,  # gammas come only with them
         "retain_intermediate_calculation_columns": False,
     }
+    index = index if index and _rows(con, index) else None
+    keep = "true"
+    if min_match_weight is not None:
+        keep = f"match_weight >= {min_match_weight} OR " + cannot_link_sql(settings)
+    rules = blocking_rules or prediction_rules()
+    if engine == "spark":
+        from matching.spark_scoring import Scoring, spark_predictions
+
+        # (an owner-only folder of its own: the exchanged files carry identities)
+        scratch = scratch or Path(tempfile.mkdtemp(prefix="healtharchive-spark-"))
+        scoring = Scoring(settings, (new, index), rules, tf, keep)
+        predictions = spark_predictions(con, scoring, scratch)
+    else:
+        predictions = _duckdb_predictions(con, settings, (new, index), rules, tf)
+    with predictions as parts:
+        return _collect(con, settings, parts, keep, out)
+
+
+@contextmanager
+def _duckdb_predictions(
+    con: duckdb.DuckDBPyConnection,
+    settings: dict[str, Any],
+    tables: tuple[str, str | None],
+    rules: list[Any],
+    tf: Mapping[str, str],
+) -> Iterator[list[str]]:
+    """Splink's predictions on this connection: within the new mentions, then (with an index)
+    between them and the index; the tables are dropped on exit."""
+    con.execute(MACROS)  # comparison SQL calls the feature macros
+    new, index = tables
     db = DuckDBAPI(connection=con)
     new_sdf = db.register(new)
     linker = Linker(new_sdf, settings, log_level=None)
     for column, lookup in tf.items():
         linker.table_management.register_term_frequency_lookup(db.register(lookup), column)
-    rules = blocking_rules or prediction_rules()
-    parts = [
-        linker.inference.predict_within(
-            new_sdf, blocking_rules_to_generate_predictions=rules, warning_mode="never"
-        )
-    ]
-    if index and _rows(con, index):
-        parts.append(
-            linker.inference.predict_between(
-                new_sdf,
-                db.register(index),
-                blocking_rules_to_generate_predictions=rules,
-                warning_mode="never",
-            )
-        )
-    keep = "true"
-    if min_match_weight is not None:
-        keep = f"match_weight >= {min_match_weight} OR " + cannot_link_sql(settings)
+    options = {"blocking_rules_to_generate_predictions": rules, "warning_mode": "never"}
+    parts = [linker.inference.predict_within(new_sdf, **options)]
+    if index:
+        parts.append(linker.inference.predict_between(new_sdf, db.register(index), **options))
+    try:
+        yield [part.physical_name for part in parts]
+    finally:
+        for part in parts:
+            part.drop_table_from_database_and_remove_from_cache()
+
+
+def _collect(
+    con: duckdb.DuckDBPyConnection, settings: dict[str, Any], parts: list[str], keep: str, out: str
+) -> Rel:
+    """Table ``out`` from the predictions ``parts`` (within, then between)."""
     cols = ", ".join(["match_weight", "match_probability", *gamma_columns(settings)])
     selects = [
         f"""SELECT least(unique_id_l, unique_id_r) AS unique_id_l,
                greatest(unique_id_l, unique_id_r) AS unique_id_r,
                unique_id_l AS new_id, unique_id_r AS other_id, {i > 0} AS between, {cols}
-            FROM {part.physical_name} WHERE {keep}"""
+            FROM {part} WHERE {keep}"""
         for i, part in enumerate(parts)
     ]
     con.execute(
         f"CREATE OR REPLACE TABLE {out} AS {' UNION ALL '.join(selects)} "
         "ORDER BY unique_id_l, unique_id_r"
     )
-    for part in parts:
-        part.drop_table_from_database_and_remove_from_cache()
     return Rel(out)
 
 

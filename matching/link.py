@@ -25,6 +25,7 @@ import pandas as pd
 
 from kernel.city import city
 from kernel.layout import Layout
+from kernel.spark import check_engine
 from matching import crosswalk, decisions, index, registry, relations
 from matching.blocking import count_candidate_pairs, index_candidates
 from matching.care import cared_children
@@ -88,16 +89,20 @@ def connect(tmp: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(config={"temp_directory": str(tmp), **limits})
 
 
-def link_date(data: Path, day: date, model_path: Path | None = None) -> LinkSummary:
+def link_date(
+    data: Path, day: date, model_path: Path | None = None, engine: str = "duckdb"
+) -> LinkSummary:
     """Link the person mentions delivered through ``day``; rerunning a date replaces its
-    output and gives the same result."""
+    output and gives the same result. ``engine`` scores the candidate pairs on DuckDB or on
+    Spark (``kernel.spark.ENGINES``); everything else runs on DuckDB either way."""
     started = time.perf_counter()
+    check_engine(engine)
     model = load_model(model_path or pinned_model_path(Path(data)))
     summary = LinkSummary(day=day, model_version=model.version)
     tmp = Path(tempfile.mkdtemp(prefix="link-"))
     con = connect(tmp)
     try:
-        _link(con, Path(data), day, model, summary)
+        _link(con, Path(data), day, model, summary, engine=engine)
     finally:
         con.close()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -126,7 +131,13 @@ def link_date(data: Path, day: date, model_path: Path | None = None) -> LinkSumm
 
 
 def _link(
-    con: duckdb.DuckDBPyConnection, data: Path, day: date, model: Model, summary: LinkSummary
+    con: duckdb.DuckDBPyConnection,
+    data: Path,
+    day: date,
+    model: Model,
+    summary: LinkSummary,
+    *,
+    engine: str,
 ) -> None:
     prev = index.previous(data, day)
     night = index.load_night(con, data, day, prev)
@@ -143,7 +154,8 @@ def _link(
     replay = decisions.load(data)
     decided = relations.frame(con, "decided_pairs", replay.pairs)
     scoring = time.perf_counter()
-    scored = _score(con, model, split, stored, decided, summary)
+    scored = _score(con, model, split, stored, decided, summary,
+                    engine=engine, scratch=Layout(data).spark_scratch)  # fmt: skip
     clusters, summary.constraint_cuts = cluster_new(con, scored.new_features, scored.decisions)
     first = registry.read_counter(
         prev.crosswalk and str(prev.crosswalk),
@@ -196,9 +208,13 @@ def _score(
     stored: index.Stored,
     decided: Rel,
     summary: LinkSummary,
+    *,
+    engine: str,
+    scratch: Path,
 ) -> Scored:
     """Score tonight's new mentions among themselves and against the index mentions that
-    share a blocking key with them, and decide every scored pair."""
+    share a blocking key with them, and decide every scored pair. ``engine`` scores them
+    (the Spark engine exchanges its files under ``scratch``)."""
     summary.new_mentions = relations.count(con, split.new)
     summary.removed_mentions = relations.count(con, split.removed)
     population = population_features(con, split.new, split.keys)
@@ -214,7 +230,7 @@ def _score(
     if summary.new_mentions:
         pairs = score_new(
             con, settings, new=new_features, index=index_features, tf=population.tf,
-            min_match_weight=model.thresholds.review_match_weight,
+            min_match_weight=model.thresholds.review_match_weight, engine=engine, scratch=scratch,
         )  # fmt: skip
     else:
         gammas = ", ".join(f"NULL::INTEGER AS {g}" for g in gamma_columns(settings))

@@ -102,6 +102,14 @@ def run(
     through: Annotated[
         str | None, typer.Option("--through", help="Run every night up to this one, in bulk.")
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="Where linkage scores candidate pairs: duckdb, or spark (Splink's Spark "
+            "backend; HEALTHARCHIVE_SPARK_MASTER names the cluster, README).",
+        ),
+    ] = "duckdb",
 ) -> None:
     """The nightly run for one logical date; with --through, a range of nights in bulk: stage by
     stage over every night in order, publish once for the last."""
@@ -109,11 +117,12 @@ def run(
     last = _parse_date(through, "--through") if through else first
     if last < first:
         raise typer.BadParameter(f"{last} is before --date {first}", param_hint="--through")
+    _check_engine(engine)
     _require_dir(sources, "--sources")
     from pipelines.run import RangeRefused
 
     try:
-        nights = _run_range(sources, data, first, last)
+        nights = _run_range(sources, data, first, last, engine)
     except RangeRefused as exc:
         raise typer.BadParameter(str(exc), param_hint="--through") from None
     _exit_for(nights)
@@ -142,14 +151,14 @@ def check(sources: SourcesOpt, data: DataOpt = Path("data")) -> None:
     console.print(f"configuration ok ({len(found.warnings)} warnings)")
 
 
-def _run_range(sources: Path, data: Path, first: date, last: date) -> list:
+def _run_range(sources: Path, data: Path, first: date, last: date, engine: str = "duckdb") -> list:
     """One night stage by stage; a range in bulk (``pipelines.run.backfill``)."""
     if first == last:
-        return [_run_night(sources, data, first)]
-    return _backfill(sources, data, first, last)
+        return [_run_night(sources, data, first, engine)]
+    return _backfill(sources, data, first, last, engine)
 
 
-def _run_night(sources: Path, data: Path, night: date) -> object:
+def _run_night(sources: Path, data: Path, night: date, engine: str) -> object:
     from pipelines.run import STAGES, run_date
 
     stage_index = {name: i for i, (name, _) in enumerate(STAGES)}
@@ -159,13 +168,13 @@ def _run_night(sources: Path, data: Path, night: date) -> object:
         def on_stage(name: str) -> None:
             bar.update(stage_task, description=f"{night} {name}", completed=stage_index[name])
 
-        result = run_date(sources, data, night, on_stage=on_stage)
+        result = run_date(sources, data, night, on_stage=on_stage, engine=engine)
         bar.update(stage_task, completed=len(STAGES))
     logging.getLogger("healtharchive").info("night %s done in %s s", night, result.seconds)
     return result
 
 
-def _backfill(sources: Path, data: Path, first: date, last: date) -> list:
+def _backfill(sources: Path, data: Path, first: date, last: date, engine: str) -> list:
     """A bar per stage, advanced night by night."""
     from pipelines.run import STAGES, backfill, backfill_nights, days_between
 
@@ -182,7 +191,7 @@ def _backfill(sources: Path, data: Path, first: date, last: date) -> list:
             done.append((name, night))
             bar.update(tasks[name], description=f"{name} {night}")
 
-        results = backfill(sources, data, first, last, on_stage=on_stage)
+        results = backfill(sources, data, first, last, on_stage=on_stage, engine=engine)
         bar.advance(tasks[done[-1][0]])
     for result in results:
         logging.getLogger("healtharchive").info("night %s done in %s s", result.day, result.seconds)
@@ -394,6 +403,15 @@ def _parse_date(text: str, option: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD", param_hint=option) from None
+
+
+def _check_engine(engine: str) -> None:
+    from kernel.spark import EngineError, check_engine
+
+    try:
+        check_engine(engine)
+    except EngineError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--engine") from None
 
 
 def _require_dir(path: Path, option: str) -> None:

@@ -33,6 +33,7 @@ Exit statuses (``exit_status``), for cron and schedulers:
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -43,6 +44,7 @@ from typing import Any
 
 from kernel.layout import Layout, partition_date
 from kernel.runlock import exclusive, shared
+from kernel.spark import check_engine
 
 EXIT_OK, EXIT_FAILED, EXIT_DELIVERY_PROBLEMS = 0, 1, 3
 EXIT_LOCKED, EXIT_CONFIGURATION = 75, 78  # sysexits EX_TEMPFAIL, EX_CONFIG
@@ -90,10 +92,10 @@ def stage_standardise(sources: Path, data: Path, day: date) -> Any:
     return standardise_date(data, day)
 
 
-def stage_link(sources: Path, data: Path, day: date) -> Any:
+def stage_link(sources: Path, data: Path, day: date, engine: str = "duckdb") -> Any:
     from matching import link_date
 
-    return link_date(data, day)
+    return link_date(data, day, engine=engine)
 
 
 def stage_check(sources: Path, data: Path, day: date) -> Any:
@@ -141,12 +143,22 @@ class NightResult:
         return {what: n for what, n in problems.items() if n}
 
 
-def run_stage(name: str, sources: Path, data: Path, day: date) -> Any:
+def run_stage(name: str, sources: Path, data: Path, day: date, engine: str = "duckdb") -> Any:
     """One stage of night ``day`` under the data directory's run lock (what the DAG calls).
-    The preflight runs without it: it writes nothing, not even the lock file."""
+    The preflight runs without it: it writes nothing, not even the lock file. ``engine``
+    (``kernel.spark.ENGINES``) is the link stage's: where it scores candidate pairs."""
     if name == "preflight":
         return stage_preflight(Path(sources).resolve(), Path(data).resolve(), day)
-    return _locked(dict(STAGES)[name], sources, data, day)
+    return _locked(stage_step(name, engine), sources, data, day)
+
+
+def stage_step(name: str, engine: str = "duckdb") -> Callable[[Path, Path, date], Any]:
+    """Stage ``name``'s function of ``STAGES``; the link stage's bound to another engine than
+    the default one (checked here, before anything runs)."""
+    step = dict(STAGES)[name]
+    if check_engine(engine) != "duckdb" and name == "link":
+        return functools.partial(step, engine=engine)
+    return step
 
 
 class DeliveryRejected(RuntimeError):
@@ -210,15 +222,18 @@ def run_date(
     data: Path,
     day: date,
     on_stage: Callable[[str], None] | None = None,
+    engine: str = "duckdb",
 ) -> NightResult:
-    """Run every stage for one logical date; ``on_stage(name)`` is called before each stage."""
+    """Run every stage for one logical date; ``on_stage(name)`` is called before each stage;
+    ``engine`` scores the link stage's candidate pairs."""
+    check_engine(engine)
     night = NightResult(day)
     sources, data = Path(sources).resolve(), Path(data).resolve()
 
     def run(name: str) -> None:
         if on_stage:
             on_stage(name)
-        _timed(night, name, sources, data)
+        _timed(night, name, sources, data, engine=engine)
 
     run("preflight")  # before the lock: a run that cannot start writes nothing at all
     _private(data)
@@ -245,11 +260,13 @@ def backfill(
     first: date,
     last: date,
     on_stage: Callable[[date, str], None] | None = None,
+    engine: str = "duckdb",
 ) -> list[NightResult]:
     """Every night from ``first`` to ``last`` in bulk: each stage over every night in order
     before the next, publish once for ``last`` (see the module's docstring for why that equals
     the nights one by one). ``on_stage(night, name)`` is called before each step. The run lock
-    is held throughout: no scheduled night runs in between."""
+    is held throughout: no scheduled night runs in between. ``engine``: as ``run_date``."""
+    check_engine(engine)
     sources, data = Path(sources).resolve(), Path(data).resolve()
     nights = {day: NightResult(day) for day in days_between(first, last)}
 
@@ -257,7 +274,7 @@ def backfill(
         if on_stage:
             on_stage(day, name)
         quick = name == "validate" and day != last  # Data Docs of the last night only
-        _timed(nights[day], name, sources, data, validate_deliveries if quick else None)
+        _timed(nights[day], name, sources, data, validate_deliveries if quick else None, engine)
 
     run("preflight", first)  # before the lock, as run_date does
     _private(data)
@@ -294,12 +311,13 @@ def _timed(
     sources: Path,
     data: Path,
     step: Callable[[Path, Path, date], Any] | None = None,
+    engine: str = "duckdb",
 ) -> None:
     """Run stage ``name`` (or ``step`` in its place) for ``night``, keeping its result and its
     seconds."""
     started = time.perf_counter()
     if step is None:
-        night.results[name] = run_stage(name, sources, data, night.day)
+        night.results[name] = run_stage(name, sources, data, night.day, engine)
     else:
         night.results[name] = _locked(step, sources, data, night.day)
     night.seconds[name] = round(time.perf_counter() - started, 2)

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kernel.spark import ENGINES as ENGINES  # offered by the DAG's engine param
 from pipelines.alerts import Alert, scrub, send
 
 # Assets the nightly run produces and the monthly reports are scheduled on: name and URI. They
@@ -47,6 +48,7 @@ RETRY_CANNOT_HELP = frozenset({
     "pipelines.publish.errors.InputError",
     "pipelines.publish.errors.PseudonymKeyError",
     "schemas.contracts.ContractError",
+    "kernel.spark.EngineError",
     "matching.promotion.PromotionError",
     "matching.decisions.DecisionError",
     "quality.registry.RegistryError",
@@ -132,14 +134,21 @@ def param(name: str) -> Any:
 
 
 # -- the nightly run ---------------------------------------------------------------------------
-def stage(name: str) -> str:
-    """One stage of ``pipelines.run.STAGES`` for this run's night; returns the night."""
+def stage(name: str, engine: str = "duckdb") -> str:
+    """One stage of ``pipelines.run.STAGES`` for this run's night; returns the night.
+    ``engine``: the link stage's (the DAG's ``engine`` param)."""
     from pipelines.run import run_stage
 
     sources, data = call(roots)
     day = night()
-    call(run_stage, name, sources, data, day)
+    call(run_stage, name, sources, data, day, engine)
     return day.isoformat()
+
+
+def link(engine: str | None = None) -> str:
+    """The link stage, scoring on the engine the run's ``engine`` param names (default
+    DuckDB); a name the pipeline does not know fails the task at once (no retry)."""
+    return stage("link", engine or param("engine") or "duckdb")
 
 
 def plan_extract() -> list[str]:

@@ -83,3 +83,28 @@ def test_a_deliberate_error_is_one_clear_line(tmp_path, monkeypatch, capsys) -> 
     assert stopped.value.code == 1
     err = capsys.readouterr().err
     assert "no crosswalk under" in err and "Traceback" not in err  # no night was linked yet
+
+
+def test_run_rejects_an_unknown_engine(tmp_path) -> None:
+    args = ["run", "--sources", str(tmp_path), "--data", str(tmp_path / "d")]
+    result = runner.invoke(app, [*args, "--date", "2026-01-05", "--engine", "sparks"])
+    assert result.exit_code == 2
+    shown = " ".join(result.output.replace("│", " ").split())  # without the error box
+    assert "unknown engine 'sparks'; choose one of duckdb, spark" in shown
+    assert not (tmp_path / "d").exists()  # refused before anything ran
+
+
+def test_run_hands_the_engine_to_the_night(tmp_path, monkeypatch) -> None:
+    import pipelines.run
+
+    seen = {}
+
+    def run_date(sources, data, day, on_stage=None, engine="duckdb"):
+        seen["engine"] = engine
+        return pipelines.run.NightResult(day)
+
+    monkeypatch.setattr(pipelines.run, "run_date", run_date)
+    args = ["run", "--sources", str(tmp_path), "--data", str(tmp_path / "d")]
+    result = runner.invoke(app, [*args, "--date", "2026-01-05", "--engine", "spark"])
+    assert result.exit_code == 0, result.output
+    assert seen == {"engine": "spark"}

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from kernel.runlock import RunLocked
+from pipelines import scheduler
 from pipelines.monthly import month_of, months_closed_by
 from pipelines.run import DeliveryRejected, SourceUnavailable
 from pipelines.scheduler import RETRY_CANNOT_HELP, call, retry_cannot_help
@@ -61,3 +62,11 @@ def test_a_month_is_reported_once_its_last_night_is_in() -> None:
     for wrong in ("2026-3", "2026-13", "March"):
         with pytest.raises(ValueError):
             month_of(wrong)
+
+
+def test_the_link_task_scores_on_the_runs_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scheduler, "stage", lambda name, engine: f"{name} on {engine}")
+    monkeypatch.setattr(scheduler, "param", lambda name: {"engine": "spark"}.get(name))
+    assert scheduler.link() == "link on spark"
+    monkeypatch.setattr(scheduler, "param", lambda name: None)  # a run before the param existed
+    assert scheduler.link() == "link on duckdb"

@@ -129,6 +129,7 @@ def test_nights_run_in_order_and_retries_are_where_they_help(dags: dict) -> None
     assert extract.max_retry_delay == timedelta(minutes=30)
     assert dag.get_task("link").retries == 2 and dag.get_task("link").retry_exponential_backoff
     assert "day" in dag.params
+    assert dag.params["engine"] == "duckdb"  # linkage scores on DuckDB unless a run says spark
 
 
 def test_the_published_databases_and_quality_results_are_assets(dags: dict) -> None:
