@@ -183,8 +183,9 @@ def test_a_relatives_card_read_at_the_desk_waits_for_a_reviewer(tmp_path: Path) 
     # the patient's own name, 何慧梅 — no character or sound in common: a person decides, the
     # records stay apart tonight. The same card under 陈民 (a homophone typed at another desk)
     # is one woman.
-    card = {"id_no": idno.make("320506", date(1996, 7, 29), 52), "birth_date": date(1996, 7, 29),
-            "sex_code": "2", "district_code": "320506", "address": "苏州市吴中区宝带西路18号"}  # fmt: skip
+    born = date(1996, 7, 29)
+    card = {"id_no": idno.make("320506", born, 52), "birth_date": born, "sex_code": "2",
+            "district_code": "320506", "address": "苏州市吴中区宝带西路18号"}  # fmt: skip
     rows = [
         mention("own", name="陈敏", phone="19115276545", person_id="P1", **card),
         mention("typo", org_code="H02", name="陈民", person_id="P1", **card),
