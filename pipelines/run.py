@@ -102,10 +102,10 @@ def stage_check(sources: Path, data: Path, day: date) -> Any:
     return check_date(data, day)
 
 
-def stage_publish(sources: Path, data: Path, day: date) -> Any:
+def stage_publish(sources: Path, data: Path, day: date, engine: str = "duckdb") -> Any:
     from pipelines.publish import publish
 
-    return publish(data, day)
+    return publish(data, day, engine)
 
 
 # The order of a night. Names are what logs, the CLI and the DAG's task ids show.
