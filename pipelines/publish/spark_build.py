@@ -76,7 +76,9 @@ def publish_spark(data: Path, day: date) -> PublishSummary:
     try:
         output = build / "warehouse"
         create_spark_sources(spark, layout, day, build / "lake")
+        sources_seconds = time.perf_counter() - started
         run = _run_dbt(spark, build, output, day)
+        log.info("spark: sources in %.1f s, dbt build in %.1f s", sources_seconds, run.seconds)
         drop_spark_sources(spark)
         for schema in TRANSIENT_SCHEMAS:  # the resident → person_key map must not be published
             spark.sql(f"DROP DATABASE IF EXISTS {schema} CASCADE")
