@@ -142,17 +142,25 @@ def spark_table_dir(data: Path, name: str) -> Path:
 def _run_dbt(spark: SparkSession, build: Path, output: Path, day: date) -> dbt_run.DbtRun:
     """``dbt build`` on Spark into ``output``, from a clean catalogue (a session that built
     before still lists the previous build's schemas: dbt would take them as incremental)."""
-    for schema in _model_schemas(spark):
+    for schema in project_schemas():
         spark.sql(f"DROP DATABASE IF EXISTS {schema} CASCADE")
     profile = write_spark_profile(build / "dbt")
     variables = {"spark_location": output.as_uri()}
     return dbt_run.build(profile, day, unit_tests=False, variables=variables)
 
 
-def _model_schemas(spark: SparkSession) -> list[str]:
-    """The session's databases but Spark's own and the lake sources (just created)."""
-    names = [row[0] for row in spark.sql("SHOW DATABASES").collect()]
-    return [n for n in names if n != "default" and not n.startswith("lake_")]
+def project_schemas() -> list[str]:
+    """Every schema the dbt project builds on Spark (``+schema`` per folder in
+    ``dbt_project.yml``; analytics' prefixed as ``macros/naming.sql`` does)."""
+    project = yaml.safe_load((dbt_run.PROJECT / "dbt_project.yml").read_text(encoding="utf-8"))
+    folders = project["models"]["healtharchive"]
+
+    def schemas(config: dict, prefix: str = "") -> list[str]:
+        return [
+            prefix + v["+schema"] for v in config.values() if isinstance(v, dict) and "+schema" in v
+        ]
+
+    return [*schemas(folders), *schemas(folders["analytics"], ANALYTICS_PREFIX)]
 
 
 def _published(spark: SparkSession, run: dbt_run.DbtRun) -> dict[str, int]:

@@ -46,6 +46,10 @@ def spark_ddl(columns: dict[str, str]) -> str:
     return ", ".join(f"`{name}` {SPARK_TYPES[kind]}" for name, kind in columns.items())
 
 
+def spark_ddl_of(frame: DataFrame) -> str:
+    return ", ".join(f"`{f.name}` {f.dataType.simpleString()}" for f in frame.schema.fields)
+
+
 def create_spark_sources(spark: SparkSession, layout: Layout, day: date, root: Path) -> None:
     """Every source relation of night ``day`` as a table ``lake_<source>.<table>`` whose files
     are under ``root`` (``lake_previous`` empty: Spark builds are always full)."""
@@ -58,7 +62,12 @@ def create_spark_sources(spark: SparkSession, layout: Layout, day: date, root: P
         spark.sql(f"CREATE DATABASE {source.schema} LOCATION '{root / source.schema}'")
         for table, dataset in source.tables.items():
             frame = readers[source.name](table, dataset)
-            frame.write.format("parquet").saveAsTable(f"{source.schema}.{table}")
+            name = f"{source.schema}.{table}"
+            # no files: the table alone (isLocal: rows in the driver, isEmpty costs no job)
+            if frame.isLocal() and frame.isEmpty():
+                spark.sql(f"CREATE TABLE {name} ({spark_ddl_of(frame)}) USING parquet")
+            else:
+                frame.write.format("parquet").saveAsTable(name)
 
 
 def drop_spark_sources(spark: SparkSession) -> None:
@@ -82,27 +91,14 @@ def _readers(spark: SparkSession, layout: Layout, day: date) -> dict[str, Reader
 
 def contract_frame(spark: SparkSession, dataset: str, files: Sequence[Path]) -> DataFrame:
     """The rows of ``files`` (Parquet) with exactly the contract's columns, typed; empty when
-    there are none."""
-    from pyspark.sql import functions as F
-
-    columns = duckdb_columns(dataset)
+    there are none. Read with the contract's schema: a column an older file lacks reads as
+    NULL, and Spark need not open every file's footer first to merge their schemas."""
+    ddl = spark_ddl(duckdb_columns(dataset))
     if not files:
-        return spark.createDataFrame([], spark_ddl(columns))
+        return spark.createDataFrame([], ddl)
     # recursiveFileLookup: the date= folder is already a column, no partition discovery
-    rows = (
-        spark.read.option("mergeSchema", "true")
-        .option("recursiveFileLookup", "true")
-        .parquet(*(str(f) for f in files))
-    )
-    present = set(rows.columns)
-    return rows.select(
-        *(
-            (F.col(f"`{name}`") if name in present else F.lit(None))
-            .cast(SPARK_TYPES[kind])
-            .alias(name)
-            for name, kind in columns.items()
-        )
-    )
+    reader = spark.read.schema(ddl).option("recursiveFileLookup", "true")
+    return reader.parquet(*(str(f) for f in files))
 
 
 def std_current(spark: SparkSession, layout: Layout, table: str, day: date) -> DataFrame:

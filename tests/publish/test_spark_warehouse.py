@@ -20,7 +20,12 @@ import pytest
 
 from pipelines.publish import PublishSummary, publish
 from pipelines.publish.pseudonym import pseudonym_key, pseudonymise
-from pipelines.publish.spark_build import pseudonym_udf, read_spark_table, spark_table_dir
+from pipelines.publish.spark_build import (
+    project_schemas,
+    pseudonym_udf,
+    read_spark_table,
+    spark_table_dir,
+)
 from tests.publish.scenario import D, build_city
 
 
@@ -100,3 +105,9 @@ def test_the_spark_pseudonym_is_the_duckdb_one() -> None:
     udf = pseudonym_udf(key)
     assert udf("R000001") == pseudonymise(key, "R000001")
     assert udf(None) is None
+
+
+def test_a_spark_build_starts_from_every_schema_of_the_project_dropped() -> None:
+    schemas = project_schemas()
+    assert {"staging", "intermediate", "archive", "mpi", "metrics"} <= set(schemas)
+    assert {"analytics_archive", "analytics_metrics"} <= set(schemas)
