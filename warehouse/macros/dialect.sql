@@ -19,10 +19,12 @@
 {% macro default__days_between(start, end) %}date_diff('day', {{ start }}, {{ end }}){% endmacro %}
 {% macro spark__days_between(start, end) %}datediff(CAST({{ end }} AS DATE), CAST({{ start }} AS DATE)){% endmacro %}
 
-{#- Whole years from start to end (an age). -#}
+{#- Whole years from start to end (an age). Not Spark's timestampdiff(YEAR): born on 29 February,
+    DuckDB is a year older on 28 February of a common year, and so are months_between's
+    month ends. -#}
 {% macro whole_years(start, end) %}{{ return(adapter.dispatch('whole_years')(start, end)) }}{% endmacro %}
 {% macro default__whole_years(start, end) %}date_sub('year', {{ start }}, {{ end }}){% endmacro %}
-{% macro spark__whole_years(start, end) %}timestampdiff(YEAR, {{ start }}, {{ end }}){% endmacro %}
+{% macro spark__whole_years(start, end) %}CAST(months_between({{ end }}, {{ start }}) / 12 AS BIGINT){% endmacro %}
 
 {#- Whether a regular expression matches anywhere in the text. -#}
 {% macro regexp_found(text, pattern) %}{{ return(adapter.dispatch('regexp_found')(text, pattern)) }}{% endmacro %}
