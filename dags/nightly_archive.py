@@ -111,7 +111,7 @@ def collect_extract() -> dict:
 
 @task(task_id="link", execution_timeout=TIMEOUTS["link"])
 def link() -> str:
-    return steps.link()  # on the engine the run's ``engine`` param names
+    return steps.on_engine("link")  # on the engine the run's ``engine`` param names
 
 
 @task(task_id="check", execution_timeout=TIMEOUTS["check"], outlets=[QUALITY])
@@ -123,7 +123,7 @@ def check(*, outlet_events=None) -> str:
 
 @task(task_id="publish", execution_timeout=TIMEOUTS["publish"], outlets=[WAREHOUSE, ANALYTICS])
 def publish(*, outlet_events=None) -> str:
-    day = steps.stage("publish")
+    day = steps.on_engine("publish")
     for asset in (WAREHOUSE, ANALYTICS):
         outlet_events[asset].extra = {"night": day}
     return day
@@ -145,7 +145,8 @@ def report() -> dict:
     default_args=DEFAULTS,
     params={
         "day": Param(None, type=["null", "string"], format="date", description="YYYY-MM-DD"),
-        # where linkage scores candidate pairs (README, "Running on Spark")
+        # where linkage scores candidate pairs and the warehouse is built (README, "Running
+        # on Spark")
         "engine": Param(
             "duckdb", type="string", enum=list(steps.ENGINES), description="duckdb or spark"
         ),

@@ -106,8 +106,9 @@ def run(
         str,
         typer.Option(
             "--engine",
-            help="Where linkage scores candidate pairs: duckdb, or spark (Splink's Spark "
-            "backend; HEALTHARCHIVE_SPARK_MASTER names the cluster, README).",
+            help="Where linkage scores candidate pairs and the warehouse is built: duckdb, or "
+            "spark (Splink's Spark backend, dbt-spark; HEALTHARCHIVE_SPARK_MASTER names the "
+            "cluster, README).",
         ),
     ] = "duckdb",
 ) -> None:

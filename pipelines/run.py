@@ -104,10 +104,10 @@ def stage_check(sources: Path, data: Path, day: date) -> Any:
     return check_date(data, day)
 
 
-def stage_publish(sources: Path, data: Path, day: date) -> Any:
+def stage_publish(sources: Path, data: Path, day: date, engine: str = "duckdb") -> Any:
     from pipelines.publish import publish
 
-    return publish(data, day)
+    return publish(data, day, engine)
 
 
 # The order of a night. Names are what logs, the CLI and the DAG's task ids show.
@@ -121,6 +121,9 @@ STAGES: tuple[tuple[str, Callable[[Path, Path, date], Any]], ...] = (
     ("check", stage_check),
     ("publish", stage_publish),
 )
+# The stages another engine runs (``kernel.spark.ENGINES``): linkage scores candidate pairs
+# there, publish builds the warehouse there; the others are the same on every engine.
+ENGINE_STAGES = ("link", "publish")
 
 
 @dataclass
@@ -146,17 +149,17 @@ class NightResult:
 def run_stage(name: str, sources: Path, data: Path, day: date, engine: str = "duckdb") -> Any:
     """One stage of night ``day`` under the data directory's run lock (what the DAG calls).
     The preflight runs without it: it writes nothing, not even the lock file. ``engine``
-    (``kernel.spark.ENGINES``) is the link stage's: where it scores candidate pairs."""
+    (``kernel.spark.ENGINES``) runs the link and publish stages (``ENGINE_STAGES``)."""
     if name == "preflight":
         return stage_preflight(Path(sources).resolve(), Path(data).resolve(), day)
     return _locked(stage_step(name, engine), sources, data, day)
 
 
 def stage_step(name: str, engine: str = "duckdb") -> Callable[[Path, Path, date], Any]:
-    """Stage ``name``'s function of ``STAGES``; the link stage's bound to another engine than
-    the default one (checked here, before anything runs)."""
+    """Stage ``name``'s function of ``STAGES``; the link and publish stages' bound to another
+    engine than the default one (checked here, before anything runs)."""
     step = dict(STAGES)[name]
-    if check_engine(engine) != "duckdb" and name == "link":
+    if check_engine(engine) != "duckdb" and name in ENGINE_STAGES:
         return functools.partial(step, engine=engine)
     return step
 
@@ -225,7 +228,7 @@ def run_date(
     engine: str = "duckdb",
 ) -> NightResult:
     """Run every stage for one logical date; ``on_stage(name)`` is called before each stage;
-    ``engine`` scores the link stage's candidate pairs."""
+    ``engine`` runs the link and publish stages (``ENGINE_STAGES``)."""
     check_engine(engine)
     night = NightResult(day)
     sources, data = Path(sources).resolve(), Path(data).resolve()

@@ -136,7 +136,7 @@ def param(name: str) -> Any:
 # -- the nightly run ---------------------------------------------------------------------------
 def stage(name: str, engine: str = "duckdb") -> str:
     """One stage of ``pipelines.run.STAGES`` for this run's night; returns the night.
-    ``engine``: the link stage's (the DAG's ``engine`` param)."""
+    ``engine``: the link and publish stages' (the DAG's ``engine`` param)."""
     from pipelines.run import run_stage
 
     sources, data = call(roots)
@@ -145,10 +145,10 @@ def stage(name: str, engine: str = "duckdb") -> str:
     return day.isoformat()
 
 
-def link(engine: str | None = None) -> str:
-    """The link stage, scoring on the engine the run's ``engine`` param names (default
-    DuckDB); a name the pipeline does not know fails the task at once (no retry)."""
-    return stage("link", engine or param("engine") or "duckdb")
+def on_engine(name: str) -> str:
+    """Stage ``name`` (link or publish) on the engine the run's ``engine`` param names
+    (default DuckDB); a name the pipeline does not know fails the task at once (no retry)."""
+    return stage(name, param("engine") or "duckdb")
 
 
 def plan_extract() -> list[str]:

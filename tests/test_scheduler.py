@@ -64,9 +64,10 @@ def test_a_month_is_reported_once_its_last_night_is_in() -> None:
             month_of(wrong)
 
 
-def test_the_link_task_scores_on_the_runs_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_link_and_publish_run_on_the_runs_engine(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scheduler, "stage", lambda name, engine: f"{name} on {engine}")
     monkeypatch.setattr(scheduler, "param", lambda name: {"engine": "spark"}.get(name))
-    assert scheduler.link() == "link on spark"
+    assert scheduler.on_engine("link") == "link on spark"
+    assert scheduler.on_engine("publish") == "publish on spark"
     monkeypatch.setattr(scheduler, "param", lambda name: None)  # a run before the param existed
-    assert scheduler.link() == "link on duckdb"
+    assert scheduler.on_engine("link") == "link on duckdb"

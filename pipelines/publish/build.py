@@ -37,6 +37,7 @@ import duckdb
 from kernel.atomic import PRIVATE_DIR, move_into_place, write_text
 from kernel.city import city
 from kernel.layout import Layout
+from kernel.spark import check_engine
 from kernel.sql import sql_string
 from pipelines.publish import dbt_run, incremental, ops_publish, pseudonym
 from pipelines.publish.sources import create_sources, drop_sources
@@ -57,8 +58,14 @@ class PublishSummary:
     mode: str = "full"
 
 
-def publish(data: Path, day: date) -> PublishSummary:
-    """Build and atomically publish both warehouses for the state after night ``day``."""
+def publish(data: Path, day: date, engine: str = "duckdb") -> PublishSummary:
+    """Build and atomically publish both warehouses for the state after night ``day``; with
+    ``engine="spark"`` the same models on Spark, into Parquet (``pipelines.publish.spark_build``).
+    """
+    if check_engine(engine) == "spark":
+        from pipelines.publish.spark_build import publish_spark  # imports pyspark: only here
+
+        return publish_spark(data, day)
     layout = Layout(data)
     pseudonym.pseudonym_key()  # fail before any work when analytics cannot be keyed
     started = time.perf_counter()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -93,8 +93,10 @@ def invoke(
     extra: Sequence[str] = (),
     checksum: str = "",
     cache: Path | None = None,
+    variables: Mapping[str, str] | None = None,
 ) -> Any:
     """``dbt <command>`` on the project with the profile in ``work``; returns dbt's result.
+    ``variables`` are vars besides the night (the Spark build's output location).
 
     With a ``checksum`` of the project, the parsed manifest is reused (``manifest_cache``): this
     process's, else the one kept in ``cache``, else parsed now and kept there.
@@ -107,7 +109,7 @@ def invoke(
         "--profiles-dir", str(work),
         "--target-path", str(work / "target"),
         "--log-path", str(work / "logs"),
-        "--vars", json.dumps({"as_of_date": day.isoformat()}),
+        "--vars", json.dumps({"as_of_date": day.isoformat(), **(variables or {})}),
         "--log-level", "none",
         "--log-level-file", "none",
         "--no-use-colors",
@@ -151,12 +153,13 @@ def build(
     checksum: str = "",
     cache: Path | None = None,
     unit_tests: bool = True,
+    variables: Mapping[str, str] | None = None,
 ) -> DbtRun:
     """``dbt build``: every model and data test, and the unit tests unless told otherwise; raises
     ModelError / DataTestError naming the first that failed (the database being built is then
     discarded by the caller)."""
     skip = () if unit_tests else ("--exclude-resource-type", "unit_test")
-    result = invoke(["build"], work, day, (*NO_ARTIFACTS, *skip), checksum, cache)
+    result = invoke(["build"], work, day, (*NO_ARTIFACTS, *skip), checksum, cache, variables)
     if result.exception is not None and result.result is None:
         raise PublishError(f"dbt could not run the warehouse project: {result.exception}")
     run = _run(result.result)

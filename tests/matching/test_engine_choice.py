@@ -29,11 +29,13 @@ def test_a_bad_engine_fails_before_anything_runs(tmp_path) -> None:
     assert not (tmp_path / "data").exists()
 
 
-def test_the_engine_reaches_only_the_link_stage() -> None:
-    assert stage_step("link") is dict(STAGES)["link"]  # the DuckDB path exactly as before
-    spark = stage_step("link", "spark")
-    assert isinstance(spark, functools.partial) and spark.keywords == {"engine": "spark"}
-    assert stage_step("check", "spark") is dict(STAGES)["check"]
+def test_the_engine_reaches_only_the_link_and_publish_stages() -> None:
+    for name in ("link", "publish"):
+        assert stage_step(name) is dict(STAGES)[name]  # the DuckDB path exactly as before
+        spark = stage_step(name, "spark")
+        assert isinstance(spark, functools.partial) and spark.keywords == {"engine": "spark"}
+    for name in ("extract", "validate", "standardise", "check"):
+        assert stage_step(name, "spark") is dict(STAGES)[name]
 
 
 def _functions(sql: str) -> set[str]:

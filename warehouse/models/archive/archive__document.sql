@@ -29,8 +29,8 @@ WITH catalogue(document_code, document_name, sort_order) AS (
 feed AS (
     SELECT
         resident_id, 'HSDA00.01' AS document_code, 1 AS record_count, 1 AS item_count,
-        CAST(first_load_date AS TIMESTAMPTZ) AS first_time,
-        CAST(first_load_date AS TIMESTAMPTZ) AS last_time, 0 AS org_count
+        CAST(first_load_date AS {{ instant_type() }}) AS first_time,
+        CAST(first_load_date AS {{ instant_type() }}) AS last_time, 0 AS org_count
     FROM {{ ref('mpi__resident') }}
     {%- if is_incremental() %}
     WHERE resident_id IN (SELECT resident_id FROM {{ ref('staging__touched_resident') }})

@@ -15,14 +15,14 @@ WITH event AS (
 condition AS (
     SELECT
         resident_id,
-        bool_or(regexp_matches(code, '^I1[0-5]')) AS has_hypertension,
-        bool_or(regexp_matches(code, '^E1[0-4]')) AS has_diabetes
+        bool_or({{ regexp_found('code', "'^I1[0-5]'") }}) AS has_hypertension,
+        bool_or({{ regexp_found('code', "'^E1[0-4]'") }}) AS has_diabetes
     FROM event
     WHERE event_type = 'diagnosis'
     GROUP BY resident_id
 ),
 blood AS (
-    SELECT resident_id, CAST(first(abo ORDER BY event_time DESC) AS VARCHAR) AS blood_type_code
+    SELECT resident_id, CAST({{ first_by('abo', ['event_time DESC']) }} AS {{ text_type() }}) AS blood_type_code
     FROM (
         SELECT resident_id, event_time, CAST(TRY_CAST(value AS DOUBLE) AS INTEGER) AS abo
         FROM event
@@ -45,7 +45,7 @@ service AS (
         min(event_time) FILTER (WHERE parent_key IS NULL) AS first_service_time,
         max(event_time) FILTER (WHERE parent_key IS NULL) AS last_service_time,
         count(DISTINCT org_code) AS org_count,
-        string_agg(DISTINCT document_code, ';' ORDER BY document_code) AS document_codes
+        {{ sorted_distinct_join('document_code', "';'") }} AS document_codes
     FROM event
     GROUP BY resident_id
 )
@@ -54,11 +54,11 @@ SELECT
     {{ as_of() }} AS as_of_date,
     resident.sex_code,
     resident.birth_date,
-    date_sub('year', resident.birth_date, {{ as_of() }}) AS age_years,
+    {{ whole_years('resident.birth_date', as_of()) }} AS age_years,
     resident.district_code,
-    coalesce(date_sub('year', resident.birth_date, {{ as_of() }}) < 7, false)
+    coalesce({{ whole_years('resident.birth_date', as_of()) }} < 7, false)
         OR maternal.resident_id IS NOT NULL AS is_mch,
-    coalesce(date_sub('year', resident.birth_date, {{ as_of() }}) >= 65, false) AS is_elderly,
+    coalesce({{ whole_years('resident.birth_date', as_of()) }} >= 65, false) AS is_elderly,
     coalesce(condition.has_hypertension, false) AS has_hypertension,
     coalesce(condition.has_diabetes, false) AS has_diabetes,
     coalesce(blood.blood_type_code, '5') AS blood_type_code,

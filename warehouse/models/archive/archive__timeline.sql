@@ -27,9 +27,9 @@ event AS (
         record_key, person_mention_id, event_time, source, org_code, 'encounter' AS event_type,
         CASE encounter_type WHEN 'inpatient' THEN 'HSDC00.03' ELSE 'HSDC00.02' END AS document_code,
         encounter_type AS code, dept_name AS description,
-        CAST(date_diff('day', admit_time, discharge_time) AS VARCHAR) AS value,
+        CAST({{ days_between('admit_time', 'discharge_time') }} AS {{ text_type() }}) AS value,
         CASE WHEN discharge_time IS NOT NULL THEN 'day' END AS unit,
-        CAST(NULL AS VARCHAR) AS parent_key
+        CAST(NULL AS {{ text_type() }}) AS parent_key
     FROM encounter
     UNION ALL
     SELECT
@@ -40,13 +40,13 @@ event AS (
     UNION ALL
     SELECT
         rx.record_key, p.person_mention_id, rx.event_time, rx.source, rx.org_code, 'prescription',
-        p.document_code, rx.drug_code, rx.drug_name, CAST(rx.dose AS VARCHAR), rx.dose_unit,
+        p.document_code, rx.drug_code, rx.drug_name, CAST(rx.dose AS {{ text_type() }}), rx.dose_unit,
         p.encounter_key
     FROM {{ source('std', 'prescription') }} AS rx JOIN encounter_person AS p USING (encounter_key)
     UNION ALL
     SELECT
         lab.record_key, p.person_mention_id, lab.event_time, lab.source, lab.org_code,
-        'lab_result', p.document_code, lab.item_code, lab.item_name, CAST(lab.value AS VARCHAR),
+        'lab_result', p.document_code, lab.item_code, lab.item_name, CAST(lab.value AS {{ text_type() }}),
         lab.unit, p.encounter_key
     FROM {{ source('std', 'lab_result') }} AS lab JOIN encounter_person AS p USING (encounter_key)
     UNION ALL
@@ -58,7 +58,7 @@ event AS (
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'immunization', 'HSDB03.01',
-        vaccine_code, vaccine_name, CAST(dose_no AS VARCHAR), 'dose', NULL
+        vaccine_code, vaccine_name, CAST(dose_no AS {{ text_type() }}), 'dose', NULL
     FROM {{ source('std', 'immunization') }}
     WHERE status = 'active'
     UNION ALL
@@ -69,30 +69,30 @@ event AS (
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'prenatal_visit',
-        'HSDB02.02', 'HSDB02.02', '产前随访', CAST(gestational_weeks AS VARCHAR), 'week', NULL
+        'HSDB02.02', 'HSDB02.02', '产前随访', CAST(gestational_weeks AS {{ text_type() }}), 'week', NULL
     FROM {{ source('std', 'prenatal_visit') }}
     UNION ALL
     SELECT * FROM (
         WITH delivery AS (SELECT * FROM {{ source('std', 'delivery') }})
         SELECT
             record_key, person_mention_id, event_time, source, org_code, 'delivery', NULL,
-            delivery_mode, '分娩', CAST(gestational_weeks AS VARCHAR), 'week', NULL
+            delivery_mode, '分娩', CAST(gestational_weeks AS {{ text_type() }}), 'week', NULL
         FROM delivery
         UNION ALL
         SELECT
             record_key, newborn_mention_id, event_time, source, org_code, 'birth', 'HSDB01.01',
-            'HSDB01.01', '出生', CAST(baby_birth_weight_g AS VARCHAR), 'g', NULL
+            'HSDB01.01', '出生', CAST(baby_birth_weight_g AS {{ text_type() }}), 'g', NULL
         FROM delivery
     )
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'postpartum_visit',
-        'HSDB02.03', 'HSDB02.03', '产后访视', CAST(days_after_delivery AS VARCHAR), 'day', NULL
+        'HSDB02.03', 'HSDB02.03', '产后访视', CAST(days_after_delivery AS {{ text_type() }}), 'day', NULL
     FROM {{ source('std', 'postpartum_visit') }}
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'child_checkup',
-        'HSDB01.03', 'HSDB01.03', development_result, CAST(weight_kg AS VARCHAR), 'kg', NULL
+        'HSDB01.03', 'HSDB01.03', development_result, CAST(weight_kg AS {{ text_type() }}), 'kg', NULL
     FROM {{ source('std', 'child_checkup') }}
     UNION ALL
     SELECT

@@ -28,8 +28,8 @@ population AS (
     -- the population of the month's year, else of the nearest year delivered
     SELECT
         period.period, pop.district_code,
-        first(pop.resident_population
-            ORDER BY abs(pop.year - year(period.period_start)), pop.year DESC) AS population
+        {{ first_by('pop.resident_population',
+            ['abs(pop.year - year(period.period_start))', 'pop.year DESC']) }} AS population
     FROM {{ ref('intermediate__period') }} AS period, {{ ref('reference__population') }} AS pop
     GROUP BY ALL
 ),

@@ -13,5 +13,5 @@ prefix AS (
     WHERE district_code IS NOT NULL
     GROUP BY ALL
 )
-SELECT coalesce((SELECT first(prefix ORDER BY n DESC, prefix) FROM prefix) || '00', 'city')
+SELECT coalesce((SELECT {{ first_by('prefix', ['n DESC', 'prefix']) }} FROM prefix) || '00', 'city')
     AS city_code

@@ -13,7 +13,7 @@ month AS (
     WHERE day <= {{ as_of() }}
 )
 SELECT
-    strftime(period_start, '%Y-%m') AS period,
+    {{ year_month('period_start') }} AS period,
     period_start,
     least(last_day(period_start), {{ as_of() }}) AS period_end
 FROM month

@@ -34,10 +34,11 @@ WITH measure AS (
     GROUP BY ALL
 )
 SELECT
-    strftime(day, '%Y-%m') AS period,
+    {{ year_month('day') }} AS period,
     coalesce(org_code, 'unknown') AS org_code,
     -- 'hospital/encounter' whether the dataset arrives as 'hospital.encounter' or 'encounter'
-    source || '/' || regexp_replace(dataset, '^' || source || '\.', '') AS breakdown,
+    -- ('[.]', not '\.': Spark's string literals take the backslash as an escape)
+    source || '/' || regexp_replace(dataset, '^' || source || '[.]', '') AS breakdown,
     indicator_code,
     CAST(sum(numerator) AS BIGINT) AS numerator,
     CAST(sum(denominator) AS BIGINT) AS denominator

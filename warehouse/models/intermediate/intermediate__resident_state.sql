@@ -3,7 +3,7 @@
 -- an ID-number-only index would split it from the arrival of a second ID-only key (a distinct
 -- standardised ID number, or any mention without one, which such an index cannot place).
 WITH org_nights AS (
-    SELECT resident_id, list_sort(list(since)) AS nights
+    SELECT resident_id, {{ sorted_list('since') }} AS nights
     FROM {{ ref('intermediate__resident_org') }}
     GROUP BY resident_id
 ),
@@ -18,16 +18,16 @@ id_only_key AS (
     GROUP BY ALL
 ),
 key_nights AS (
-    SELECT resident_id, list_sort(list(since)) AS nights
+    SELECT resident_id, {{ sorted_list('since') }} AS nights
     FROM id_only_key
     GROUP BY resident_id
 )
 SELECT
     resident.resident_id,
     coalesce(resident.district_code, 'unknown') AS district_code,
-    org_nights.nights[1] AS archive_since,
-    org_nights.nights[2] AS cross_org_since,
-    key_nights.nights[2] AS split_since
+    {{ list_item('org_nights.nights', 1) }} AS archive_since,
+    {{ list_item('org_nights.nights', 2) }} AS cross_org_since,
+    {{ list_item('key_nights.nights', 2) }} AS split_since
 FROM {{ ref('mpi__resident') }} AS resident
 JOIN org_nights USING (resident_id)
 LEFT JOIN key_nights USING (resident_id)

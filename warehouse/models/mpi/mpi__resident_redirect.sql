@@ -16,7 +16,7 @@ chain(retired_resident_id, resident_id, hops) AS (
 )
 SELECT
     direct.retired_resident_id,
-    last(chain.resident_id ORDER BY chain.hops) AS survivor_resident_id,
+    {{ first_by('chain.resident_id', ['chain.hops DESC']) }} AS survivor_resident_id,
     direct.survivor_resident_id AS merged_into,
     direct.reason,
     direct.retired_on

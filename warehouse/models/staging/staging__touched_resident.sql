@@ -17,9 +17,9 @@ changed_record AS (
     {% if not loop.first %}UNION ALL {% endif -%}
     SELECT
         record_key, person_mention_id,
-        {{ 'newborn_mention_id' if table == 'delivery' else 'CAST(NULL AS VARCHAR)' }}
+        {{ 'newborn_mention_id' if table == 'delivery' else 'CAST(NULL AS ' ~ text_type() ~ ')' }}
             AS other_mention_id,
-        {{ 'encounter_key' if table in via_encounter else 'CAST(NULL AS VARCHAR)' }}
+        {{ 'encounter_key' if table in via_encounter else 'CAST(NULL AS ' ~ text_type() ~ ')' }}
             AS encounter_key
     FROM {{ source('std_history', table) }}
     WHERE load_date = {{ as_of() }}
