@@ -155,7 +155,10 @@ def _duckdb_predictions(
     new, index = tables
     db = DuckDBAPI(connection=con)
     new_sdf = db.register(new)
-    linker = Linker(new_sdf, settings, log_level=None)
+    # the pinned model's comparisons read the columns record features always have (every
+    # level is exercised in tests/matching): Splink's check of the settings against them,
+    # the same every night, costs half a second a night
+    linker = Linker(new_sdf, settings, log_level=None, validate_settings=False)
     for column, lookup in tf.items():
         linker.table_management.register_term_frequency_lookup(db.register(lookup), column)
     options = {"blocking_rules_to_generate_predictions": rules, "warning_mode": "never"}
