@@ -17,6 +17,7 @@ paths under it.
     quality/date=<D>/...                                      quality results, held deliveries
     quality/date=<D>/gx/                                      Great Expectations results
     warehouse.duckdb, analytics.duckdb                        published atomically
+    spark-warehouse/<schema>/<table>/                         the same, built on Spark (Parquet)
     .publish-<token>/                                         one publish's scratch (removed)
     .dbt/manifest-<key>.msgpack                               the parsed dbt project (a cache)
     .spark/                                                   the Spark engine's scratch: its
@@ -221,6 +222,12 @@ class Layout:
         files linkage hands Spark and gets back, each night's removed after it. Inside the data
         directory, so that it is as private as the data and seen wherever the data is."""
         return self.root / ".spark"
+
+    @property
+    def spark_warehouse(self) -> Path:
+        """The warehouse as the Spark engine publishes it: one Parquet folder per table,
+        ``<schema>/<table>/`` (analytics' schemas prefixed ``analytics_``)."""
+        return self.root / "spark-warehouse"
 
     def reports(self, kind: str) -> Path:
         """Folder of one kind of report: ``quality``, ``metrics``, ``review``, ``data_docs``."""

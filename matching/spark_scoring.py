@@ -23,6 +23,7 @@ import duckdb
 
 from kernel.spark import spark_session
 from kernel.sql import sql_string
+from matching.inference import gamma_columns
 from matching.spark_sql import register_functions, spark_settings
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def _predict(
     parts = [linker.inference.predict_within(new_sdf, **options)]
     if index:
         parts.append(linker.inference.predict_between(new_sdf, read("index", index), **options))
-    gammas = [f"gamma_{c['output_column_name']}" for c in scoring.settings["comparisons"]]
+    gammas = gamma_columns(scoring.settings)
     cols = ["unique_id_l", "unique_id_r", "match_weight", "match_probability", *gammas]
     out = []
     for i, part in enumerate(parts):

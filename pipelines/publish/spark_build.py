@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import shutil
 import time
 import uuid
@@ -41,7 +40,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from kernel.atomic import PRIVATE_DIR, write_text
+from kernel.atomic import PRIVATE_DIR, replace_dir, write_text
 from kernel.city import city
 from kernel.layout import Layout
 from kernel.spark import spark_session
@@ -54,14 +53,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-OUTPUT_DIR = "spark-warehouse"  # under the data root: one folder per schema, one per table
 BUILD_PREFIX = ".spark-build-"
 ANALYTICS_PREFIX = "analytics_"  # warehouse/macros/naming.sql: analytics' schemas on Spark
 
 
 def spark_output(data: Path) -> Path:
     """Where the Spark build of the warehouse is published: ``<schema>/<table>/`` Parquet."""
-    return Layout(data).root / OUTPUT_DIR
+    return Layout(data).spark_warehouse
 
 
 def publish_spark(data: Path, day: date) -> PublishSummary:
@@ -70,7 +68,7 @@ def publish_spark(data: Path, day: date) -> PublishSummary:
     layout = Layout(data)
     key = pseudonym.pseudonym_key()  # fail before any work when analytics cannot be keyed
     started = time.perf_counter()
-    spark = spark_session(layout.root / ".spark")
+    spark = spark_session(layout.spark_scratch)
     configure_session(spark, key)
     build = _new_build_folder(layout)
     try:
@@ -83,7 +81,7 @@ def publish_spark(data: Path, day: date) -> PublishSummary:
         for schema in TRANSIENT_SCHEMAS:  # the resident → person_key map must not be published
             spark.sql(f"DROP DATABASE IF EXISTS {schema} CASCADE")
         tables = _published(spark, run)
-        _replace(output, spark_output(data))
+        replace_dir(spark_output(data), output)  # owner-only, like every published file
     finally:
         shutil.rmtree(build, ignore_errors=True)
     seconds = round(time.perf_counter() - started, 2)
@@ -167,15 +165,6 @@ def _published(spark: SparkSession, run: dbt_run.DbtRun) -> dict[str, int]:
     """Row count of every published table, ``schema.table``."""
     names = sorted({".".join(m.relation.split(".")[-2:]) for m in run.models() if m.relation})
     return {n: spark.table(n).count() for n in names if n.split(".")[0] not in TRANSIENT_SCHEMAS}
-
-
-def _replace(built: Path, target: Path) -> None:
-    """Swap the new build in for the published one (two renames on the same file system)."""
-    old = target.with_name(f"{target.name}.old-{uuid.uuid4().hex[:8]}")
-    if target.exists():
-        os.replace(target, old)
-    os.replace(built, target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _new_build_folder(layout: Layout) -> Path:

@@ -4,8 +4,8 @@ DuckDB, read by Spark from the same Parquet files.
 ``sources.SOURCES`` names them (and renders ``sources.yml``); this module fills each as a table
 of the Spark database ``lake_<source>``, typed by the contracts: every declared column exists
 with its type (NULL where an older file lacks it), a table nobody wrote yet is empty, and the
-standardised tables follow the kernel's one "current version" rule (per key the latest
-``load_date``, then the latest ``arrived_at``; a winning tombstone removes the key). They are
+standardised tables follow the kernel's one "current version" rule
+(``kernel.sql.current_version_sql``, transpiled to Spark SQL). They are
 tables, not views: a Spark view cannot be defined over a DataFrame, and the extra write is one
 pass over the lake. They live under the build folder and are dropped with it.
 """
@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from kernel.audit import ACCESS_COLUMNS, audit_root
 from kernel.layout import Layout
+from kernel.sql import current_version_sql
 from pipelines.publish.errors import InputError
 from pipelines.publish.sources import PREVIOUS, SOURCES, _tonight
 from schemas.contracts import code_sets, contract
@@ -102,21 +103,17 @@ def contract_frame(spark: SparkSession, dataset: str, files: Sequence[Path]) -> 
 
 
 def std_current(spark: SparkSession, layout: Layout, table: str, day: date) -> DataFrame:
-    """The current version of every record of ``std.<table>`` after night ``day`` (the rule of
-    ``kernel.sql.current_version_sql``)."""
-    from pyspark.sql import Window
-    from pyspark.sql import functions as F
+    """The current version of every record of ``std.<table>`` after night ``day``: the
+    kernel's one rule (``kernel.sql.current_version_sql``), written in Spark's dialect."""
+    import sqlglot
 
     spec = contract(f"std.{table}")
     if len(spec.primary_key) != 1:
         raise InputError(f"{spec.dataset}: the current-version rule needs a one-column key")
-    rows = std_history(spark, layout, table, day)
-    latest = Window.partitionBy(spec.primary_key[0]).orderBy(
-        F.col("load_date").desc(), F.col("arrived_at").desc_nulls_last()
-    )
-    ranked = rows.withColumn("_rank", F.row_number().over(latest))
-    alive = (F.col("_rank") == 1) & ~F.coalesce(F.col("is_deleted"), F.lit(False))
-    return ranked.where(alive).drop("_rank")
+    history = f"_history_{table}"
+    std_history(spark, layout, table, day).createOrReplaceTempView(history)
+    rule = current_version_sql(history, spec.primary_key[0], day)
+    return spark.sql(sqlglot.transpile(rule, read="duckdb", write="spark")[0])
 
 
 def std_history(spark: SparkSession, layout: Layout, table: str, day: date) -> DataFrame:
