@@ -23,9 +23,9 @@ Per dataset: pairwise precision / recall / F1, persons split, residents holding 
 role; for datasets with ``truth/mother_child.csv`` the share of mother–child pairs related in
 ``mpi.mother_child``; for the hard cases the same per kind. Each dataset runs in its own process
 (``python bench/linkage_scorecard.py DATASET``), so peak memory is per dataset. Results go to
-``bench/results/linkage_scorecard.{md,json}``; ``python -m bench linkage_scorecard DATASET ...``
-rescores some datasets and keeps the others' entries, each saying when and on which commit it
-was measured.
+``bench/results/linkage_scorecard.{md,json}``; ``python -m bench linkage_scorecard --only
+DATASET ...`` rescores some datasets and keeps the others' entries, each saying when and on
+which commit it was measured.
 """
 
 from __future__ import annotations
@@ -113,7 +113,13 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] in DATASETS:
         print(json.dumps(score(argv[0]), default=str))
         return 0
-    names = [a for a in argv if a in DATASETS] or list(DATASETS)
+    names = argv[1:] if argv[:1] == ["--only"] else []
+    unknown = sorted(set(names) - set(DATASETS))
+    if unknown or (argv and not names):
+        print(f"usage: python -m bench linkage_scorecard [--only DATASET ...]; datasets: "
+              f"{', '.join(DATASETS)}")  # fmt: skip
+        return 2
+    names = names or list(DATASETS)
     command = "python -m bench linkage_scorecard" + (f" {' '.join(argv)}" if argv else "")
     # some datasets: they replace their own entries, the others keep theirs (and say when)
     results = _previous() if len(names) < len(DATASETS) else {}
