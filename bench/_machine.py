@@ -30,14 +30,14 @@ def machine() -> dict[str, str]:
 
 
 def commit(checkout: Path = Path(__file__).parents[1]) -> str:
-    """The checkout's commit, "+changes" when tracked files differ from it: which code a
-    figure was measured on."""
+    """The checkout's commit, "+changes" when tracked files other than results differ from
+    it: which code a figure was measured on."""
 
     def git(*args: str) -> str:
         done = subprocess.run(["git", *args], cwd=checkout, capture_output=True, text=True)
         return done.stdout.strip()
 
-    changed = git("status", "--porcelain", "--untracked-files=no")
+    changed = git("status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results")
     return git("rev-parse", "--short", "HEAD") + ("+changes" if changed else "")
 
 
