@@ -29,7 +29,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from matching.clustering import components, conflict_sql
+from matching.clustering import CONFLICT_COLUMNS, components, conflict_sql
 from matching.relations import Rel, table
 
 MOTHER_AGE_YEARS = (12, 60)
@@ -41,6 +41,20 @@ NEWBORN_DAYS = 28
 FAMILY_REASON = "automatic: one mother, one birth, one child (family)"
 DELIVERY_MOTHER_REASON = "automatic: a delivery row's mother is the one her baby's records name"
 
+# The record features the family passes, the maternal episodes and the golden records read.
+FAMILY_COLUMNS = tuple(dict.fromkeys((
+    "unique_id", "source", "org_code", "dataset", "record_id", "role", "role_group", "id_key",
+    "id_valid", "mother_key", "phone_key", "sex_key", "birth_key", "name", "name_key",
+    "name_pinyin", "birth_order", "delivery_key", "newborn_on", *CONFLICT_COLUMNS,
+)))  # fmt: skip
+
+
+def family_features(con: duckdb.DuckDBPyConnection, features: str) -> Rel:
+    """Table ``_family_features``: ``FAMILY_COLUMNS`` of the record features ``features``,
+    read once a night (the index's features are spread over every night's file)."""
+    return table(con, "_family_features", f"SELECT {', '.join(FAMILY_COLUMNS)} FROM {features}")
+
+
 _MENTIONS = """
     SELECT f.unique_id, f.source, f.org_code, f.dataset, f.record_id, f.role, f.role_group,
         f.id_key, f.id_valid, f.mother_key, f.phone_key, f.sex_key, f.birth_key, f.name_key,
@@ -48,25 +62,32 @@ _MENTIONS = """
         l.linked_on AS load_date
     FROM {features} f JOIN {links} l ON l.mention_id = f.unique_id"""
 
+
+def _mentions(features: str, links: str, where: str) -> str:
+    """The family columns and resident of the mentions (``f`` features, ``l`` crosswalk) that
+    ``where`` keeps: each pass reads only the rows it needs of an index of millions."""
+    return f"{_MENTIONS.format(features=features, links=links)} WHERE {where}"
+
+
 # (child mention, mother resident or 'id:' + her number, kind) for every piece of evidence,
 # with the birth dates needed to judge it plausible.
 _EVIDENCE = """
-WITH mention AS ({mentions}),
-adult AS (  -- what an adult resident's own records say of her
+WITH child AS ({children}),
+related AS ({related}),  -- adult records a child's record may name, and delivery rows' mothers
+adult AS (  -- what such a woman's own records say of her
     SELECT resident_id, mode(sex_key) AS sex, min(birth_key) AS birth
-    FROM mention WHERE role_group = 'adult' GROUP BY resident_id),
+    FROM ({adults}) GROUP BY resident_id),
 own_id AS (  -- an adult's own checksum-valid number → her resident
-    SELECT DISTINCT id_key, resident_id FROM mention
+    SELECT DISTINCT id_key, resident_id FROM related
     WHERE role_group = 'adult' AND id_valid AND id_key IS NOT NULL),
 phone_women AS (  -- phones held by women on their own records
-    SELECT DISTINCT m.phone_key, m.resident_id, a.birth FROM mention m
+    SELECT DISTINCT m.phone_key, m.resident_id, a.birth FROM related m
     JOIN adult a USING (resident_id)
     WHERE m.role_group = 'adult' AND m.phone_key IS NOT NULL AND coalesce(a.sex, '2') = '2'),
-child AS (SELECT * FROM mention WHERE role_group = 'child'),
 raw_evidence AS (
     SELECT n.unique_id, n.resident_id AS child_resident_id, m.resident_id AS mother,
         'delivery record' AS kind, n.load_date
-    FROM child n JOIN mention m
+    FROM child n JOIN related m
       ON m.source = n.source AND m.org_code = n.org_code AND m.record_id = n.record_id
      AND m.dataset = n.dataset
     WHERE n.dataset = 'mch.delivery' AND n.role = 'newborn' AND m.role = 'mother'
@@ -99,9 +120,20 @@ def mother_evidence(con: duckdb.DuckDBPyConnection, features: str, links: str) -
     child_birth) — every child mention's evidence of a mother, from the record features of
     every current mention and the crosswalk (mention → resident)."""
     low, high = MOTHER_AGE_YEARS
-    mentions = _MENTIONS.format(features=features, links=links)
+    related = _mentions(
+        features,
+        links,
+        """
+        (f.role_group = 'adult' AND (f.id_key IN (SELECT mother_key FROM child)
+                                     OR f.phone_key IN (SELECT phone_key FROM child)))
+        OR (f.role = 'mother' AND f.dataset = 'mch.delivery' AND f.record_id IN (
+            SELECT record_id FROM child WHERE dataset = 'mch.delivery' AND role = 'newborn'))""",
+    )
     return table(con, "_mother_evidence", _EVIDENCE.format(
-        mentions=mentions, low=low, high=high
+        children=_mentions(features, links, "f.role_group = 'child'"), related=related,
+        adults=_mentions(features, links, "f.role_group = 'adult' AND l.resident_id IN "
+                                          "(SELECT resident_id FROM related)"),
+        low=low, high=high,
     ))  # fmt: skip
 
 
@@ -224,7 +256,13 @@ def family_merges(con: duckdb.DuckDBPyConnection, features: str, links: Rel) -> 
     child of one mother (see the module docstring); each group of residents to join is checked
     whole, so a chain through an unnamed record never joins two named twins."""
     evidence = mother_evidence(con, features, links)
-    mentions = _MENTIONS.format(features=features, links=links)
+    mentions = _mentions(
+        features,
+        links,
+        f"""
+        l.resident_id IN (SELECT child_resident_id FROM {evidence})
+        OR l.resident_id IN (SELECT mother FROM {evidence})""",
+    )
     children = table(con, "_children", _CHILDREN.format(mentions=mentions, evidence=evidence))
     pairs = con.sql(_PAIRS.format(children=f"SELECT * FROM {children}", apart=BIRTH_DAYS_APART,
                                   newborn_days=NEWBORN_DAYS)).df()  # fmt: skip
@@ -270,11 +308,12 @@ def _no_pairs() -> pd.DataFrame:
 # or phone — when that is one woman. The row's mother joins her (a resident holding no ID number
 # only); ``family_merges`` then joins the two babies' records as one child.
 _DELIVERY_MOTHER = """
-WITH mention AS ({mentions}),
+WITH delivery_row AS ({delivery_rows}),
+mention AS ({mentions}),  -- every record of delivery rows' mothers and of named mothers
 identified AS (SELECT DISTINCT resident_id FROM mention WHERE id_key IS NOT NULL),
 delivery AS (
     SELECT m.unique_id, m.resident_id, m.name_key, n.birth_key AS birth
-    FROM mention m JOIN mention n
+    FROM delivery_row m JOIN delivery_row n
       ON n.source = m.source AND n.org_code = m.org_code AND n.dataset = m.dataset
      AND n.record_id = m.record_id AND n.role = 'newborn'
     WHERE m.dataset = 'mch.delivery' AND m.role = 'mother' AND m.id_key IS NULL
@@ -305,6 +344,15 @@ def delivery_mother_merges(
     """Pairs (mention_id_l, mention_id_r, match_weight): a delivery row's name-only mother and
     a record of the woman of her name whom a record of a baby born that day names."""
     evidence = mother_evidence(con, features, links)
-    mentions = _MENTIONS.format(features=features, links=links)
-    sql = _DELIVERY_MOTHER.format(mentions=mentions, evidence=evidence, days_apart=BIRTH_DAYS_APART)
+    mentions = _mentions(
+        features,
+        links,
+        f"""
+        l.resident_id IN (SELECT resident_id FROM delivery_row WHERE role = 'mother')
+        OR l.resident_id IN (SELECT mother FROM {evidence})""",
+    )
+    sql = _DELIVERY_MOTHER.format(
+        delivery_rows=_mentions(features, links, "f.dataset = 'mch.delivery'"),
+        mentions=mentions, evidence=evidence, days_apart=BIRTH_DAYS_APART,
+    )  # fmt: skip
     return con.sql(sql).df()

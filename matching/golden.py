@@ -10,13 +10,21 @@ ID number …": quality checks read it from the MPI and the warehouse publishes 
   the resident's records come from.
 
 Every tie ends on the value itself, so reruns agree.
+
+A night recomputes only the residents whose mentions changed (``Carried``) and carries the
+others' rows from the night before, when those were chosen by the same rules from the same
+institutions' reference (the fingerprint in the file's metadata); otherwise it recomputes all.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 
 from kernel.layout import Layout
 from schemas.tables import files_sql, std_current_sql, std_history_sql
@@ -129,28 +137,77 @@ _NO_FEATURES = (
 )
 
 
-def golden_record_sql(layout: Layout, day: date, links: str, features: str | None = None) -> str:
+def golden_record_sql(
+    layout: Layout, day: date, links: str, features: str | None = None, *, only: bool = False
+) -> str:
     """SQL of ``mpi.resident`` after night ``day`` for the crosswalk relation ``links``
     (``mention_id``, ``resident_id``); ``features`` (linkage's record features) tells a
-    parent's identity on a child's record from the child's own."""
+    parent's identity on a child's record from the child's own. ``only``: ``links`` holds a
+    few residents, so the lake is read for their mentions alone."""
     institutions = layout.reference("institutions")
+    keys = f"SELECT mention_id FROM ({links})" if only else None
     return _SQL.format(
         links=links,
         features=f"SELECT unique_id, id_key, birth_key, name FROM {features}"
         if features
         else _NO_FEATURES,
-        current=std_current_sql(layout, "person_mention", day),
-        history=std_history_sql(layout, "person_mention", day),
+        current=std_current_sql(layout, "person_mention", day, keys),
+        history=std_history_sql(layout, "person_mention", day, keys),
         institutions=files_sql(
             "reference.institutions", [institutions] if institutions.exists() else []
         ),
     )
 
 
+FINGERPRINT_KEY = b"healtharchive.golden_rules"
+
+
+def fingerprint(layout: Layout) -> dict[bytes, bytes]:
+    """The file metadata saying which rules and which institutions' reference chose the rows
+    (a district moves with its institution)."""
+    digest = hashlib.sha256(_SQL.encode())
+    institutions = layout.reference("institutions")
+    if institutions.exists():
+        digest.update(institutions.read_bytes())
+    return {FINGERPRINT_KEY: digest.hexdigest()[:32].encode()}
+
+
+@dataclass(frozen=True)
+class Carried:
+    """Last night's ``mpi.resident`` file and the SQL of the resident ids whose mentions
+    changed since (their rows are recomputed; the others are carried)."""
+
+    previous: Path | None
+    changed: str
+
+
 def golden_records(
-    con: duckdb.DuckDBPyConnection, layout: Layout, day: date, links: str, features: str
+    con: duckdb.DuckDBPyConnection,
+    layout: Layout,
+    day: date,
+    links: str,
+    features: str,
+    carried: Carried | None = None,
 ) -> str:
     """Create temp table ``golden`` (``mpi.resident`` rows) and return the SQL that reads it."""
-    sql = golden_record_sql(layout, day, links, features)
+    if carried is None or not _same_rules(layout, carried.previous):
+        sql = golden_record_sql(layout, day, links, features)
+    else:
+        changed = f"SELECT * FROM ({links}) WHERE resident_id IN ({carried.changed})"
+        recomputed = golden_record_sql(layout, day, changed, features, only=True)
+        sql = f"""
+            SELECT * FROM ({recomputed})
+            UNION ALL BY NAME
+            SELECT * FROM ({files_sql("mpi.resident", [carried.previous])})
+            WHERE resident_id NOT IN ({carried.changed})
+              AND resident_id IN (SELECT resident_id FROM ({links}))
+            ORDER BY resident_id"""
     con.execute(f"CREATE OR REPLACE TEMP TABLE golden AS {sql}")
     return "SELECT * FROM golden"
+
+
+def _same_rules(layout: Layout, previous: Path | None) -> bool:
+    if previous is None or not previous.exists():
+        return False
+    meta = pq.read_schema(previous).metadata or {}
+    return meta.get(FINGERPRINT_KEY) == fingerprint(layout)[FINGERPRINT_KEY]

@@ -40,11 +40,12 @@ from matching.family import (
     DELIVERY_MOTHER_REASON,
     FAMILY_REASON,
     delivery_mother_merges,
+    family_features,
     family_merges,
     mother_child,
 )
 from matching.features import keyed_view, population_features, record_features
-from matching.golden import golden_records
+from matching.golden import Carried, fingerprint, golden_records
 from matching.inference import gamma_columns, population_scaled, score_new
 from matching.maternal import EPISODE_REASON, episode_merges
 from matching.model import Model, load_model, pinned_model_path
@@ -169,7 +170,7 @@ def _link(
     ledger = registry.Ledger()
     bridges = _strong_bridges(con, scored, clusters, assigned, stored)
     summary.automatic_merges = crosswalk.merge_automatic(con, links, bridges, ledger, day)
-    current = _current(split, stored)
+    current = family_features(con, _current(split, stored))
     joins = ((delivery_mother_merges, DELIVERY_MOTHER_REASON), (family_merges, FAMILY_REASON),
              (episode_merges, EPISODE_REASON))  # fmt: skip
     for merges, reason in joins:
@@ -183,7 +184,8 @@ def _link(
     queue = build_queue(
         con, data, day, prev, model.settings, replay, (scored.decisions, split.removed, links)
     )
-    _write(con, Outputs(data, day, counter, ledger, split, stored, links, queue), summary)
+    outputs = Outputs(data, day, counter, ledger, split, stored, links, queue, current, night, prev)
+    _write(con, outputs, summary)
     summary.bridged_clusters = relations.count(
         con, f"(SELECT DISTINCT resident_id FROM {assigned} WHERE bridged)"
     )
@@ -348,6 +350,19 @@ def _strong_bridges(
         ORDER BY match_weight DESC, mention_id_l, mention_id_r""").df()
 
 
+def _changed_residents(out: Outputs) -> str:
+    """SQL of the residents whose golden record may differ from last night's: those holding a
+    mention delivered (or re-linked) tonight, and those a mention joined or left."""
+    links, stored = out.links, out.stored.links
+    return f"""
+        SELECT resident_id FROM {links}
+        WHERE mention_id IN (SELECT mention_id FROM {out.night.mentions})
+        UNION SELECT l.resident_id FROM {links} l LEFT JOIN {stored} p USING (mention_id)
+        WHERE p.resident_id IS DISTINCT FROM l.resident_id
+        UNION SELECT p.resident_id FROM {stored} p LEFT JOIN {links} l USING (mention_id)
+        WHERE l.resident_id IS DISTINCT FROM p.resident_id"""
+
+
 def _current(split: index.Split, stored: index.Stored) -> str:
     """The record features of every mention in the index after tonight."""
     return f"""(SELECT * FROM {stored.features}
@@ -368,6 +383,9 @@ class Outputs:
     stored: index.Stored
     links: Rel
     queue: Rel
+    current: Rel  # ``family_features`` of every mention in the index after tonight
+    night: index.Night
+    prev: index.Previous
 
 
 def _write(con: duckdb.DuckDBPyConnection, out: Outputs, summary: LinkSummary) -> None:
@@ -389,10 +407,12 @@ def _write(con: duckdb.DuckDBPyConnection, out: Outputs, summary: LinkSummary) -
     con.register("_redirects", redirects)
     retired = f"SELECT *, DATE '{day}' AS retired_on FROM _redirects"
     summary.retired_residents = index.write_night(con, retired, data, day, index.REDIRECT)
-    current = _current(out.split, out.stored)
-    golden = golden_records(con, Layout(data), day, f"SELECT * FROM {out.links}", current)
-    index.write_night(con, golden, data, day, index.RESIDENT)
-    families = mother_child(con, current, out.links, Rel("golden"))
+    layout = Layout(data)
+    previous = layout.night(index.RESIDENT, out.prev.day) if out.prev.day else None
+    carried = Carried(previous, _changed_residents(out))
+    golden = golden_records(con, layout, day, f"SELECT * FROM {out.links}", out.current, carried)
+    index.write_night(con, golden, data, day, index.RESIDENT, fingerprint(layout))
+    families = mother_child(con, out.current, out.links, Rel("golden"))
     summary.mother_child = index.write_night(
         con, f"SELECT * FROM {families}", data, day, index.MOTHER_CHILD
     )

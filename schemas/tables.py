@@ -64,22 +64,31 @@ def files_sql(dataset: str | Contract, files: Sequence[Path]) -> str:
     return typed_sql(dataset, parquet_sql(files) if files else None)
 
 
-def std_current_sql(layout: Layout, table: str, through: date) -> str:
-    """The current version of every record of ``std.<table>`` after night ``through``."""
+def std_current_sql(layout: Layout, table: str, through: date, keys: str | None = None) -> str:
+    """The current version of every record of ``std.<table>`` after night ``through``; with
+    ``keys`` (SQL of one column of primary keys), of those records only."""
     spec = contract(f"std.{table}")
     files = layout.std_files(table)
     if not files:
         return typed_sql(spec, None)
     key = _single_key(spec)
-    return typed_sql(spec, current_version_sql(parquet_sql(files), key, through))
+    rows = parquet_sql(files) + (f" WHERE {_among(key, keys)}" if keys else "")
+    return typed_sql(spec, current_version_sql(rows, key, through))
 
 
-def std_history_sql(layout: Layout, table: str, through: date) -> str:
-    """Every delivered version of ``std.<table>`` loaded through night ``through``."""
+def std_history_sql(layout: Layout, table: str, through: date, keys: str | None = None) -> str:
+    """Every delivered version of ``std.<table>`` loaded through night ``through``; with
+    ``keys`` (SQL of one column of primary keys), of those records only."""
     spec = contract(f"std.{table}")
     files = layout.std_files(table)
-    rows = f"{parquet_sql(files)} WHERE load_date <= {sql_date(through)}" if files else None
+    bounds = [f"load_date <= {sql_date(through)}"]
+    bounds += [_among(_single_key(spec), keys)] if keys else []
+    rows = f"{parquet_sql(files)} WHERE {' AND '.join(bounds)}" if files else None
     return typed_sql(spec, rows)
+
+
+def _among(key: str, keys: str) -> str:
+    return f"{quote_name(key)} IN ({keys})"
 
 
 def night_sql(layout: Layout, table: str, day: date) -> str:

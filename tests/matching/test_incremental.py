@@ -6,12 +6,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
+from kernel.layout import Layout
+from kernel.sql import parquet_sql
 from matching import index, link_date
 from matching.decisions import pair_id
+from matching.golden import FINGERPRINT_KEY, fingerprint, golden_record_sql
 from matching.review import apply_decisions
+from schemas.tables import conformed_sql
 from simulator.bulk import write_std
 from tests.matching.bridge_city import A1, A2, A3, B1, NIGHT, NO_ID, PERSON, bridge_city
 from tests.matching.landing import standardised
@@ -144,3 +151,47 @@ def test_a_strong_bridge_merges_the_two_residents_automatically_and_audited(
     queue = _read(tmp_path, NIGHT[1], index.QUEUE)
     his = {A1, A2, A3}
     assert not (queue["mention_id_l"].isin(his) | queue["mention_id_r"].isin(his)).any()
+
+
+def _full_golden(data: Path, day: date) -> pd.DataFrame:
+    """Every resident's golden record after night ``day`` computed from scratch: the night's
+    crosswalk, and the record features of the version each mention was linked as."""
+    links = index.night_path(data, day, index.CROSSWALK)
+    features = Layout(data).nights(index.FEATURES, day)
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE links AS {parquet_sql([links])}")
+    con.execute(f"""CREATE TABLE features AS SELECT f.* FROM ({parquet_sql(features)}) f
+                    SEMI JOIN links l ON l.mention_id = f.unique_id
+                     AND l.features_on = f.features_on""")
+    full = golden_record_sql(Layout(data), day, "SELECT * FROM links", "features")
+    full = con.sql(conformed_sql(index.RESIDENT, full)).to_arrow_table().to_pandas()
+    return full.set_index("resident_id").sort_index()
+
+
+def test_each_nights_golden_records_recomputed_for_changed_residents_equal_a_full_build(
+    lake: Path,
+) -> None:
+    # nights 2–6 carried the residents no mention joined, left or changed: the rows must be
+    # the ones a full recompute chooses (merges, splits, corrections, deletions all happened)
+    for day in NIGHT[1:]:
+        carried = _read(lake, day, index.RESIDENT).set_index("resident_id").sort_index()
+        pd.testing.assert_frame_equal(carried, _full_golden(lake, day), check_dtype=False)
+    previous = pq.read_schema(index.night_path(lake, NIGHT[4], index.RESIDENT)).metadata
+    assert previous[FINGERPRINT_KEY] == fingerprint(Layout(lake))[FINGERPRINT_KEY]
+
+
+def test_golden_records_are_all_recomputed_when_the_rules_inputs_changed(
+    lake: Path, tmp_path: Path
+) -> None:
+    # last night's rows carry a fingerprint of other rules: every row is chosen again
+    previous = index.night_path(lake, NIGHT[4], index.RESIDENT)
+    stale = pq.read_table(previous).to_pandas()
+    stale["name"] = "旧规则"
+    table = pa.Table.from_pandas(stale, preserve_index=False)
+    pq.write_table(table.replace_schema_metadata({FINGERPRINT_KEY: b"older rules"}), previous)
+    link_date(lake, NIGHT[5])
+    assert "旧规则" not in set(_read(lake, NIGHT[5], index.RESIDENT)["name"])
+    # with the fingerprint of these rules the same stale rows would be carried
+    pq.write_table(table.replace_schema_metadata(fingerprint(Layout(lake))), previous)
+    link_date(lake, NIGHT[5])
+    assert "旧规则" in set(_read(lake, NIGHT[5], index.RESIDENT)["name"])
