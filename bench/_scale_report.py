@@ -25,7 +25,8 @@ def render_markdown(entries: list[dict[str, Any]]) -> str:
         "",
         "`make bench` (`python -m bench scale`) runs the tiers that finish in minutes, 10k × 30 "
         "and 100k × 90; the 1M × 365 tier takes hours and is run on demand: "
-        "`python -m bench scale --tier 1m`. `--days N` runs a tier on a shorter history, "
+        "`python -m bench scale --tier 1m`, as is 10k × 365 (`--tier 10k-year`, about an hour: "
+        "a night on top of a year of history). `--days N` runs a tier on a shorter history, "
         "marked *reduced* below. Each tier replaces its own entry in `scale.json`.",
         "",
         "The floor: every delivered row of the range read once (front-end SQLite through "

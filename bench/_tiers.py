@@ -27,6 +27,9 @@ TIERS: dict[str, Tier] = {
         Tier("10k", 10_000, 30),
         Tier("100k", 100_000, 90),
         Tier("1m", 1_000_000, 365, on_demand=True),
+        # a year of history on a city small enough to build in about an hour: what a night
+        # (the incremental publish above all) costs once a year of nights is behind it
+        Tier("10k-year", 10_000, 365, on_demand=True),
     )
 }
 

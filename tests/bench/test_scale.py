@@ -31,7 +31,7 @@ def test_a_tier_is_named_loosely(text: str, name: str) -> None:
 
 @pytest.mark.parametrize("text", ["5k", "", "10m"])
 def test_an_unknown_tier_says_which_exist(text: str) -> None:
-    with pytest.raises(ValueError, match="known: 10k, 100k, 1m"):
+    with pytest.raises(ValueError, match="known: 10k, 100k, 1m, 10k-year"):
         _tiers.parse_tier(text)
 
 
