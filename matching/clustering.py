@@ -53,6 +53,8 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
     # damage.
     name_agrees = (same_name[0], same_name[1], gamma_of(settings, "name", "close spelling"))
     birth_exact = gamma_of(settings, "birth_date", "exact")
+    # twins born a day apart on paper (one date mistyped, or a birth either side of midnight)
+    birth_close = (birth_exact, gamma_of(settings, "birth_date", "one digit or one day off"))
     other_birth = (
         gamma_of(settings, "birth_date", "same year"),
         gamma_of(settings, "birth_date", "All other comparisons"),
@@ -75,7 +77,7 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
              AND gamma_id_no <> {id_exact} AND NOT (l.single_birth AND r.single_birth)
              AND NOT (l.twins_told_by_sex AND r.twins_told_by_sex AND gamma_sex = {sex_exact})
         THEN 'one mother''s babies without a name or ID, and no single birth on record'
-        WHEN {children} AND gamma_birth_date = {birth_exact}
+        WHEN {children} AND gamma_birth_date IN {birth_close}
              AND gamma_name IN ({partial}, {name_else}) AND gamma_id_no <> {id_exact}
         THEN 'children born one day, names differ (twins?)'
         WHEN {children} AND gamma_birth_date IN {other_birth} AND gamma_id_no <> {id_exact}

@@ -231,3 +231,23 @@ def test_a_delivery_rows_unnamed_mother_is_the_one_her_babys_records_name(lake: 
     links = _links(lake, NIGHT[2])
     assert links[_id(D_DELIVERY_MOTHER)] == links[_id(D_REG)]
     assert links[_id(D_DELIVERY_BABY)] == links[_id(D_VACCINE)] != links[_id(D_REG)]
+
+
+def test_twins_under_two_surnames_a_birth_date_a_day_apart_are_not_joined(
+    tmp_path: Path,
+) -> None:
+    # twins registered one under the father's surname, one under the mother's (张诗雨, 顾诗涵):
+    # same mother's number, phone and sex, and one birth date typed a day late. Nothing says
+    # it is one child and the names say two: the pair waits for a reviewer
+    mother = {"mother_id_no": idno.make("320509", date(1996, 4, 2), 48),
+              "phone": "13582727956", "sex_code": "2"}  # fmt: skip
+    first = _vaccine("e-v1", name="张诗雨", birth_date=BIRTH, **mother)
+    second = _vaccine("e-v2", name="顾诗涵", birth_date=BIRTH + timedelta(days=1), **mother)
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], first, second, background=background)
+    link_date(tmp_path, NIGHT[0])
+    links = _links(tmp_path, NIGHT[0])
+    assert links[_id(first)] != links[_id(second)]
+    queue = pd.read_parquet(index.night_path(tmp_path, NIGHT[0], index.QUEUE))
+    queued = set(zip(queue["mention_id_l"], queue["mention_id_r"], strict=True))
+    assert tuple(sorted((_id(first), _id(second)))) in queued
