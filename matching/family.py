@@ -10,7 +10,10 @@ Evidence that a child's record names a mother resident, strongest first:
 - a vaccination record carries the guardian's ID number: a guardian may be the father or a
   grandparent, so it counts only for a woman of a mother's age;
 - a child's record carries the guardian's phone (vaccination, a baby's hospital record), and
-  exactly one woman of a mother's age holds that phone on her own records.
+  exactly one woman of a mother's age holds that phone on her own records;
+- a child's MCH record names the mother (母亲姓名 on a child checkup, a delivery row), and
+  exactly one woman of that name is in the same institution's maternal care (the
+  institution that followed the pregnancy sees the baby at its checkups).
 
 A mother's ID number that no resident holds as her own still names one mother: the number
 itself stands for her. A relation never joins a person to herself, and the mother is 12 to
@@ -44,7 +47,8 @@ DELIVERY_MOTHER_REASON = "automatic: a delivery row's mother is the one her baby
 # The record features the family passes, the maternal episodes and the golden records read.
 FAMILY_COLUMNS = tuple(dict.fromkeys((
     "unique_id", "source", "org_code", "dataset", "record_id", "role", "role_group", "id_key",
-    "id_valid", "mother_key", "phone_key", "sex_key", "birth_key", "name", "name_key",
+    "id_valid", "mother_key", "mother_name", "phone_key", "sex_key", "birth_key", "name",
+    "name_key",
     "name_pinyin", "birth_order", "delivery_key", "newborn_on", *CONFLICT_COLUMNS,
 )))  # fmt: skip
 
@@ -57,8 +61,8 @@ def family_features(con: duckdb.DuckDBPyConnection, features: str) -> Rel:
 
 _MENTIONS = """
     SELECT f.unique_id, f.source, f.org_code, f.dataset, f.record_id, f.role, f.role_group,
-        f.id_key, f.id_valid, f.mother_key, f.phone_key, f.sex_key, f.birth_key, f.name_key,
-        f.name_pinyin, f.birth_order, f.delivery_key, f.newborn_on, l.resident_id,
+        f.id_key, f.id_valid, f.mother_key, f.mother_name, f.phone_key, f.sex_key, f.birth_key,
+        f.name_key, f.name_pinyin, f.birth_order, f.delivery_key, f.newborn_on, l.resident_id,
         l.linked_on AS load_date
     FROM {features} f JOIN {links} l ON l.mention_id = f.unique_id"""
 
@@ -80,6 +84,10 @@ adult AS (  -- what such a woman's own records say of her
 own_id AS (  -- an adult's own checksum-valid number → her resident
     SELECT DISTINCT id_key, resident_id FROM related
     WHERE role_group = 'adult' AND id_valid AND id_key IS NOT NULL),
+maternal_care AS (  -- a name that one woman holds in an MCH institution's maternal care
+    SELECT org_code, name_key, any_value(resident_id) AS resident_id FROM related
+    WHERE source = 'mch' AND role = 'mother' AND name_key IS NOT NULL
+    GROUP BY ALL HAVING count(DISTINCT resident_id) = 1),
 phone_women AS (  -- phones held by women on their own records
     SELECT DISTINCT m.phone_key, m.resident_id, a.birth FROM related m
     JOIN adult a USING (resident_id)
@@ -104,7 +112,12 @@ raw_evidence AS (
     FROM child c JOIN phone_women w ON w.phone_key = c.phone_key
     WHERE c.birth_key IS NULL OR w.birth IS NULL
        OR date_diff('year', w.birth, c.birth_key) BETWEEN {low} AND {high}
-    GROUP BY ALL HAVING count(DISTINCT w.resident_id) = 1)
+    GROUP BY ALL HAVING count(DISTINCT w.resident_id) = 1
+    UNION ALL
+    SELECT c.unique_id, c.resident_id, w.resident_id, 'mother''s name in her maternal care',
+        c.load_date
+    FROM child c JOIN maternal_care w ON w.org_code = c.org_code AND w.name_key = c.mother_name
+    WHERE c.source = 'mch')
 SELECT e.*, c.birth_key AS child_birth FROM raw_evidence e
 JOIN child c USING (unique_id)
 LEFT JOIN adult m ON m.resident_id = e.mother
@@ -127,7 +140,9 @@ def mother_evidence(con: duckdb.DuckDBPyConnection, features: str, links: str) -
         (f.role_group = 'adult' AND (f.id_key IN (SELECT mother_key FROM child)
                                      OR f.phone_key IN (SELECT phone_key FROM child)))
         OR (f.role = 'mother' AND f.dataset = 'mch.delivery' AND f.record_id IN (
-            SELECT record_id FROM child WHERE dataset = 'mch.delivery' AND role = 'newborn'))""",
+            SELECT record_id FROM child WHERE dataset = 'mch.delivery' AND role = 'newborn'))
+        OR (f.source = 'mch' AND f.role = 'mother' AND f.name_key IN (
+            SELECT mother_name FROM child WHERE source = 'mch'))""",
     )
     return table(con, "_mother_evidence", _EVIDENCE.format(
         children=_mentions(features, links, "f.role_group = 'child'"), related=related,

@@ -251,3 +251,40 @@ def test_twins_under_two_surnames_a_birth_date_a_day_apart_are_not_joined(
     queue = pd.read_parquet(index.night_path(tmp_path, NIGHT[0], index.QUEUE))
     queued = set(zip(queue["mention_id_l"], queue["mention_id_r"], strict=True))
     assert tuple(sorted((_id(first), _id(second)))) in queued
+
+
+def test_a_child_checkup_naming_the_mother_is_related_to_the_one_woman_of_that_name_in_care(
+    tmp_path: Path,
+) -> None:
+    # the MCH institution that followed 陈静's pregnancy sees her baby at its checkups: the
+    # checkup names the mother (母亲姓名) without her number. One woman of that name in the
+    # institution's maternal care: she is the mother. Two women named 李娜 there: nobody is
+    mother = _mch(
+        "e-reg",
+        "maternal_registration",
+        "mother",
+        name="陈静",
+        sex_code="2",
+        id_no=idno.make("320510", date(1993, 7, 22), 86),
+        birth_date=date(1993, 7, 22),
+    )
+    baby = _mch(
+        "e-ck",
+        "child_checkup",
+        "child",
+        name="杨嘉文",
+        mother_name="陈静",
+        birth_date=BIRTH,
+        sex_code="1",
+    )
+    other = _mch("f-ck", "child_checkup", "child", name="刘子涵", mother_name="李娜",
+                 birth_date=BIRTH, sex_code="2")  # fmt: skip
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], mother, B_REG, C_REG, baby, other, background=background)
+    link_date(tmp_path, NIGHT[0])
+    links = _links(tmp_path, NIGHT[0])
+    related = pd.read_parquet(index.night_path(tmp_path, NIGHT[0], index.MOTHER_CHILD))
+    relation = related.set_index("child_resident_id")
+    assert relation.loc[links[_id(baby)], "mother_resident_id"] == links[_id(mother)]
+    assert "mother's name in her maternal care" in relation.loc[links[_id(baby)], "evidence"]
+    assert links[_id(other)] not in set(related["child_resident_id"])
