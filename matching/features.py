@@ -239,18 +239,22 @@ def record_features(
 # a value no new mention carries cannot make a new pair agree.
 _POPULATION_SQL = """
 CREATE OR REPLACE TEMP VIEW _everyone AS
-    SELECT unique_id, name, name_key, id_key, mother_key, phone_key, birth_key, name_pinyin,
-           delivery_key, birth_order, sex_key FROM {index}
+    SELECT unique_id, name, name_key, id_key, id_kind, mother_key, phone_key, birth_key,
+           name_pinyin, delivery_key, birth_order, sex_key FROM {index}
     UNION ALL BY NAME
-    SELECT unique_id, name, name_key, id_key, mother_key, phone_key, birth_key, name_pinyin,
-           delivery_key, birth_order, sex_key FROM {new};
+    SELECT unique_id, name, name_key, id_key, id_kind, mother_key, phone_key, birth_key,
+           name_pinyin, delivery_key, birth_order, sex_key FROM {new};
 CREATE OR REPLACE TEMP TABLE _stop_id AS
     WITH mine AS (SELECT DISTINCT v FROM (SELECT id_key AS v FROM {new} UNION ALL
                                           SELECT mother_key FROM {new}) WHERE v IS NOT NULL)
     SELECT v FROM mine WHERE length(replace(v, substr(v, 1, 1), '')) = 0
     UNION
     SELECT id_key FROM _everyone WHERE id_key IN (SELECT v FROM mine)
-    GROUP BY id_key HAVING count(DISTINCT name) >= {id_names};
+    GROUP BY id_key HAVING count(DISTINCT name) >= {id_names}
+        -- unless it is one document whose holder's name was mistyped again and again: a
+        -- number without a birth part (a passport) whose dated records give one birth date
+        AND NOT (bool_and(id_kind = 'other') AND count(DISTINCT birth_key) = 1
+                 AND count(birth_key) >= 2);
 CREATE OR REPLACE TEMP TABLE _stop_phone AS
     SELECT phone_key AS v FROM _everyone
     WHERE phone_key IN (SELECT phone_key FROM {new})

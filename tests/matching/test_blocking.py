@@ -93,3 +93,30 @@ def test_a_number_shared_by_many_names_is_a_placeholder() -> None:
     keyed_view(con, "new_rec", population_features(con, "new_rec", "index_rec"), "new_keyed")
     keyed = dict(con.execute("SELECT record_id, id_key FROM new_keyed").fetchall())
     assert keyed == {"n0": None, "n1": real}
+
+
+@pytest.mark.parametrize(
+    ("births", "stopped"),
+    [
+        # one passport holder whose name was mistyped five ways (FEBRL's soc_sec_id): the
+        # same birth date on every record, so the number is hers and still compared
+        ([BORN] * 5, False),
+        # a dummy passport number on five people born on other days stays a placeholder
+        ([BORN, BORN, date(1975, 5, 5), date(1961, 8, 9), BORN], True),
+    ],
+)
+def test_a_passport_on_mistyped_names_of_one_birth_date_is_one_document(
+    births: list[date], stopped: bool
+) -> None:
+    names = ["SMITH JOHN", "SMITH JON", "SMYTH JOHN", "SMITH JOHNN", "SMIHT JOHN"]
+    passport = {"id_no": "E12345678", "id_type": "03"}
+    rows = [mention(f"i{n}", name=name, birth_date=birth, **passport)
+            for n, (name, birth) in enumerate(zip(names, births, strict=True))]  # fmt: skip
+    con = duckdb.connect()
+    con.register("index_in", frame(*rows[:4]))
+    con.register("new_in", frame(rows[4]))
+    record_features(con, "index_in", "index_rec")
+    record_features(con, "new_in", "new_rec")
+    keyed_view(con, "new_rec", population_features(con, "new_rec", "index_rec"), "new_keyed")
+    kept = con.execute("SELECT id_key FROM new_keyed").fetchall()[0][0]
+    assert kept == (None if stopped else "E12345678")
