@@ -48,8 +48,7 @@ DELIVERY_MOTHER_REASON = "automatic: a delivery row's mother is the one her baby
 FAMILY_COLUMNS = tuple(dict.fromkeys((
     "unique_id", "source", "org_code", "dataset", "record_id", "role", "role_group", "id_key",
     "id_valid", "mother_key", "mother_name", "phone_key", "sex_key", "birth_key", "name",
-    "name_key",
-    "name_pinyin", "birth_order", "delivery_key", "newborn_on", *CONFLICT_COLUMNS,
+    "name_key", "name_pinyin", "birth_order", "delivery_key", "newborn_on", *CONFLICT_COLUMNS,
 )))  # fmt: skip
 
 
