@@ -27,6 +27,7 @@ import duckdb
 import pyarrow.parquet as pq
 
 from kernel.layout import Layout
+from matching.relations import table
 from schemas.tables import files_sql, std_current_sql, std_history_sql
 
 _SQL = """
@@ -174,8 +175,8 @@ def fingerprint(layout: Layout) -> dict[bytes, bytes]:
 
 @dataclass(frozen=True)
 class Carried:
-    """Last night's ``mpi.resident`` file and the SQL of the resident ids whose mentions
-    changed since (their rows are recomputed; the others are carried)."""
+    """Last night's ``mpi.resident`` file and the SQL of the resident ids (one column) whose
+    mentions changed since (their rows are recomputed; the others are carried)."""
 
     previous: Path | None
     changed: str
@@ -193,13 +194,15 @@ def golden_records(
     if carried is None or not _same_rules(layout, carried.previous):
         sql = golden_record_sql(layout, day, links, features)
     else:
-        changed = f"SELECT * FROM ({links}) WHERE resident_id IN ({carried.changed})"
-        recomputed = golden_record_sql(layout, day, changed, features, only=True)
+        # the changed residents, once: the recomputation reads them four times
+        changed = table(con, "_changed_residents", carried.changed)
+        their_links = f"SELECT * FROM ({links}) WHERE resident_id IN (SELECT * FROM {changed})"
+        recomputed = golden_record_sql(layout, day, their_links, features, only=True)
         sql = f"""
             SELECT * FROM ({recomputed})
             UNION ALL BY NAME
             SELECT * FROM ({files_sql("mpi.resident", [carried.previous])})
-            WHERE resident_id NOT IN ({carried.changed})
+            WHERE resident_id NOT IN (SELECT * FROM {changed})
               AND resident_id IN (SELECT resident_id FROM ({links}))
             ORDER BY resident_id"""
     con.execute(f"CREATE OR REPLACE TEMP TABLE golden AS {sql}")

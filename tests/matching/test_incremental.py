@@ -3,7 +3,7 @@ split for good, corrected and deleted records move and retire residents — all 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -17,6 +17,7 @@ from kernel.sql import parquet_sql
 from matching import index, link_date
 from matching.decisions import pair_id
 from matching.golden import FINGERPRINT_KEY, fingerprint, golden_record_sql
+from matching.relations import view
 from matching.review import apply_decisions
 from schemas.tables import conformed_sql
 from simulator.bulk import write_std
@@ -156,14 +157,12 @@ def test_a_strong_bridge_merges_the_two_residents_automatically_and_audited(
 def _full_golden(data: Path, day: date) -> pd.DataFrame:
     """Every resident's golden record after night ``day`` computed from scratch: the night's
     crosswalk, and the record features of the version each mention was linked as."""
-    links = index.night_path(data, day, index.CROSSWALK)
-    features = Layout(data).nights(index.FEATURES, day)
+    # the index as the next night would read it
+    after = index.previous(data, day + timedelta(days=1))
     con = duckdb.connect()
-    con.execute(f"CREATE TABLE links AS {parquet_sql([links])}")
-    con.execute(f"""CREATE TABLE features AS SELECT f.* FROM ({parquet_sql(features)}) f
-                    SEMI JOIN links l ON l.mention_id = f.unique_id
-                     AND l.features_on = f.features_on""")
-    full = golden_record_sql(Layout(data), day, "SELECT * FROM links", "features")
+    shape = view(con, "shape", parquet_sql(after.features[:1]))
+    stored = index.load_previous(con, after, shape)
+    full = golden_record_sql(Layout(data), day, f"SELECT * FROM {stored.links}", stored.features)
     full = con.sql(conformed_sql(index.RESIDENT, full)).to_arrow_table().to_pandas()
     return full.set_index("resident_id").sort_index()
 
