@@ -84,8 +84,9 @@ def _estimate(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=U_MAX_PAIRS, seed=seed)
     for keys, rule in zip(TRAINING_KEYS, training_rules(), strict=True):
-        if _block_pairs(con, keys) < MIN_EM_PAIRS:  # a city without mothers' IDs (FEBRL …)
-            log.info("training block %s has too few pairs for EM: skipped", keys)
+        pairs = _block_pairs(con, keys)
+        if not MIN_EM_PAIRS <= pairs <= MAX_EM_PAIRS:  # a city without mothers' IDs (FEBRL …)
+            log.info("training block %s compares %d pairs: skipped", keys, pairs)
             continue
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True
@@ -100,6 +101,8 @@ def _estimate(con: duckdb.DuckDBPyConnection, seed: int) -> dict[str, Any]:
 # EM needs a few hundred compared pairs to say anything (Splink's own advice); a u sample
 # needs people enough to draw its pairs from.
 MIN_EM_PAIRS = 500
+# ... and a block of common names alone in a city of millions would compare billions of pairs.
+MAX_EM_PAIRS = 20_000_000
 MIN_DISTINCT_PEOPLE = 1000
 
 

@@ -111,3 +111,13 @@ def test_twin_level_stays_pinned(trained) -> None:
     _, settings = trained
     level = _level(settings, "id_no", "same address and birth, other sequence")
     assert level["m_probability"] == TWIN_M_PROBABILITY and level["fix_m_probability"]
+
+
+def test_birth_date_m_is_trained(trained) -> None:
+    # the simulator changes a birth date's format only (standardisation repairs it): two
+    # mentions of one person agree on it. The comparison reads the ID columns too, so the ID
+    # and birth-date training blocks cannot estimate it; a block leaving it free must.
+    _, settings = trained
+    exact = _level(settings, "birth_date", "exact")
+    assert exact["m_probability"] > 0.95
+    assert exact["m_probability"] / exact["u_probability"] > 1000
