@@ -160,6 +160,8 @@ SELECT * EXCLUDE (address_tail, id_no_valid, event_year),
     CASE WHEN name_latin THEN list_filter(string_split(name, ' '), lambda t: length(t) >= 2)
          ELSE string_split(given_name, '') END AS given_chars,
     char_bigrams(address_tail) AS address_grams,
+    -- hash() of NULL is a value: a missing address must not be a key
+    CASE WHEN address_tail IS NOT NULL THEN hash(address_tail) END AS address_key,
     md5(concat_ws('|', role_group, id_key, id_kind, mother_key, name, name_pinyin, birth_key,
                   sex_key, phone_key, district_key, address_tail, delivery_key, birth_order))
         AS identity_hash

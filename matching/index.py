@@ -58,6 +58,7 @@ KEY_COLUMNS = (
     "birth_year",
     "phone_key",
     "district_key",
+    "address_key",
     "delivery_key",
     "birth_order",
     "sex_key",

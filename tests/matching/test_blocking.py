@@ -120,3 +120,34 @@ def test_a_passport_on_mistyped_names_of_one_birth_date_is_one_document(
     keyed_view(con, "new_rec", population_features(con, "new_rec", "index_rec"), "new_keyed")
     kept = con.execute("SELECT id_key FROM new_keyed").fetchall()[0][0]
     assert kept == (None if stopped else "E12345678")
+
+
+def test_a_transposed_passport_and_a_foreigners_address_form_blocks() -> None:
+    # two digits of a passport swapped, the name mistyped, no birth date on one record: only
+    # the number's characters tie them. A foreigner whose number was replaced and whose name
+    # was mistyped, without birth dates, still lives at one address. Resident numbers and
+    # Chinese names at one address form no such block (a household, a dormitory).
+    index = [
+        mention("i0", name="CASEY FLATMAN", id_no="9564208", id_type="03", birth_date=None),
+        mention("i1", name="BROOKE BURFORD", id_no="8804970", id_type="03", birth_date=None,
+                address="12 WATTLE STREET KINGSTON"),
+        mention("i2", name="王伟", id_no=idno.make("320505", BORN, 3), birth_date=None,
+                address="人民路12号"),
+    ]  # fmt: skip
+    new = [
+        mention("n0", name="CASEY FLATAN", id_no="9564028", id_type="03", birth_date=None),
+        mention("n1", name="BROOE BURFORD", id_no="7438993", id_type="03", birth_date=None,
+                address="12 WATTLE STREET KINGSTON"),
+        mention("n2", name="李娜", id_no=idno.make("320583", date(1975, 5, 5), 4), birth_date=None,
+                address="人民路12号"),
+    ]  # fmt: skip
+    con = duckdb.connect()
+    con.register("index_in", frame(*index))
+    con.register("new_in", frame(*new))
+    record_features(con, "index_in", "index_rec")
+    record_features(con, "new_in", "new_rec")
+    counts = count_candidate_pairs(con, "new_rec", "index_rec")
+    assert counts["document characters"] == 1 and counts["Latin name address"] == 1
+    index_candidates(con, "new_rec", "index_rec", out="ids")
+    ids = sorted(r[0].split(":")[3] for r in con.execute("SELECT unique_id FROM ids").fetchall())
+    assert ids == ["i0", "i1"]
