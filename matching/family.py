@@ -33,6 +33,7 @@ import duckdb
 import pandas as pd
 
 from matching.clustering import CONFLICT_COLUMNS, components, conflict_sql
+from matching.maternal import another_birth
 from matching.relations import Rel, table
 
 MOTHER_AGE_YEARS = (12, 60)
@@ -333,6 +334,13 @@ delivery AS (
     WHERE m.dataset = 'mch.delivery' AND m.role = 'mother' AND m.id_key IS NULL
       AND m.name_key IS NOT NULL AND n.birth_key IS NOT NULL
       AND m.resident_id NOT IN (SELECT resident_id FROM identified)),
+own AS (  -- identified women's own delivery rows, dated by their newborns
+    SELECT m.resident_id, n.birth_key AS birth
+    FROM delivery_row m JOIN delivery_row n
+      ON n.source = m.source AND n.org_code = m.org_code AND n.dataset = m.dataset
+     AND n.record_id = m.record_id AND n.role = 'newborn'
+    WHERE m.role = 'mother' AND n.birth_key IS NOT NULL
+      AND m.resident_id IN (SELECT resident_id FROM identified)),
 named AS (
     SELECT DISTINCT mother, child_birth FROM {evidence}
     WHERE kind <> 'delivery record' AND mother NOT LIKE 'id:%' AND child_birth IS NOT NULL),
@@ -344,7 +352,9 @@ candidate AS (
     FROM delivery d
     JOIN named k ON abs(date_diff('day', k.child_birth, d.birth)) <= {days_apart}
     JOIN hers h ON h.resident_id = k.mother AND h.name_key = d.name_key
-    WHERE k.mother <> d.resident_id)
+    WHERE k.mother <> d.resident_id
+      AND NOT EXISTS (SELECT 1 FROM own o  -- she gave birth on another day: not her delivery
+                      WHERE o.resident_id = k.mother AND {another_birth}))
 SELECT unique_id AS mention_id_l, any_value(hers) AS mention_id_r,
     NULL::DOUBLE AS match_weight
 FROM candidate GROUP BY unique_id HAVING count(DISTINCT mother) = 1
@@ -368,5 +378,6 @@ def delivery_mother_merges(
     sql = _DELIVERY_MOTHER.format(
         delivery_rows=_mentions(features, links, "f.dataset = 'mch.delivery'"),
         mentions=mentions, evidence=evidence, days_apart=BIRTH_DAYS_APART,
+        another_birth=another_birth("o.birth", "d.birth"),
     )  # fmt: skip
     return con.sql(sql).df()

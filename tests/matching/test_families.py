@@ -288,3 +288,28 @@ def test_a_child_checkup_naming_the_mother_is_related_to_the_one_woman_of_that_n
     assert relation.loc[links[_id(baby)], "mother_resident_id"] == links[_id(mother)]
     assert "mother's name in her maternal care" in relation.loc[links[_id(baby)], "evidence"]
     assert links[_id(other)] not in set(related["child_resident_id"])
+
+
+def test_a_name_only_delivery_a_day_from_hers_makes_her_name_ambiguous_in_care(
+    tmp_path: Path,
+) -> None:
+    # 李蕾 (her number on every row) delivers at M01; the day before, M01 delivered another
+    # 李蕾 whose rows carry the name only. One woman cannot give birth twice in two days: the
+    # name-only delivery and postpartum visit are not hers, and wait for a reviewer
+    lilei = {"name": "李蕾", "sex_code": "2", "id_no": idno.make("320583", date(1993, 5, 4), 92),
+             "birth_date": date(1993, 5, 4)}  # fmt: skip
+    reg = _mch("g-reg", "maternal_registration", "mother", **lilei)
+    delivery = [_mch("g-dl", "delivery", "mother", **lilei),
+                _mch("g-dl", "delivery", "newborn", mother_id_no=lilei["id_no"],
+                     birth_date=BIRTH, sex_code="1")]  # fmt: skip
+    other = [_mch("h-dl", "delivery", "mother", name="李蕾"),
+             _mch("h-dl", "delivery", "newborn", mother_name="李蕾",
+                  birth_date=BIRTH - timedelta(days=1), sex_code="2"),
+             _mch("h-pp", "postpartum_visit", "mother", name="李蕾")]  # fmt: skip
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], reg, *delivery, *other, background=background)
+    link_date(tmp_path, NIGHT[0])
+    links = _links(tmp_path, NIGHT[0])
+    assert links[_id(other[0])] != links[_id(reg)]
+    assert links[_id(other[2])] != links[_id(reg)]
+    assert links[_id(delivery[0])] == links[_id(reg)]
