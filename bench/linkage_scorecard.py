@@ -20,9 +20,11 @@ on the dataset itself). Datasets:
 - ``simulator_families``: our own simulator with births and damage turned up.
 
 Per dataset: pairwise precision / recall / F1, persons split, residents holding two people, per
-role; for datasets with ``truth/mother_child.csv`` the share of mother–child pairs related in
-``mpi.mother_child``; for the hard cases the same per kind. Each dataset runs in its own process
-(``python bench/linkage_scorecard.py DATASET``), so peak memory is per dataset. Results go to
+role; the same with the model fitted to the dataset's own nights (``bench/_fitted.py``) and the
+promotion step's verdict on it; for datasets with ``truth/mother_child.csv`` the share of
+mother–child pairs related in ``mpi.mother_child``; for the hard cases the same per kind. Each
+dataset runs in its own process (``python bench/linkage_scorecard.py DATASET``), so peak memory
+is per dataset. Results go to
 ``bench/results/linkage_scorecard.{md,json}``; ``python -m bench linkage_scorecard --only
 DATASET ...`` rescores some datasets and keeps the others' entries, each saying when and on
 which commit it was measured.
@@ -149,6 +151,7 @@ def score(name: str) -> dict:
     """Build one dataset, link every night of it, score it and its baselines."""
     import shutil
 
+    from bench._fitted import fitted
     from bench._textbook_splink import textbook_splink
     from matching.evaluation import evaluate, mother_child_coverage, per_case
 
@@ -176,7 +179,16 @@ def score(name: str) -> dict:
         out["mother_child"] = mother_child_coverage(sources, data)
     if (sources / "truth" / "cases.csv").exists():
         out["by_kind"] = per_case(sources, data)
+    out["fitted"] = fitted(sources, data, first, last, _suite(), root)
     return out
+
+
+def _suite() -> Path:
+    """The hand-built hard cases, the labelled pairs a new city's promotion step judges on."""
+    sources = WORK / "hard_cases" / "sources"
+    if not (sources / "truth" / "record_person.csv").exists():
+        DATASETS["hard_cases"](sources)
+    return sources
 
 
 def _link_nights(sources: Path, data: Path, first: date, last: date) -> None:
@@ -201,6 +213,31 @@ def _row(name: str, result: dict) -> str:
         f"{result.get('measured_at', '—')} ({result.get('commit', '—')})",
     ]  # fmt: skip
     return "| " + " | ".join(cells) + " |"
+
+
+def _fitted_rows(datasets: dict) -> list[str]:
+    """The model fitted to each dataset's own nights (onboarding) and the promotion verdict."""
+    lines = ["", "## Fitted to the city (onboarding)", "",
+             "Each dataset's own nights train a candidate (`healtharchive model train`: u by "
+             "sampling, m by EM, pinned levels kept), which relinks every night; the promotion "
+             "step judges it against the shipped model on the hand-built hard cases "
+             "(`healtharchive model promote --suite`), as a city without reviewer decisions "
+             "yet would.", "",
+             "| dataset | P | R | F1 | persons split | residents mixed | F1 shipped model "
+             "| promoted | verdict |",
+             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+    for name, result in datasets.items():
+        fit = result.get("fitted")
+        if not fit:
+            continue
+        ours = fit["ours"]
+        lines.append(
+            f"| {name} | {ours['precision']:.4f} | {ours['recall']:.4f} | **{ours['f1']:.4f}** "
+            f"| {ours['persons_split']:,} | {ours['clusters_mixed_share']:.4%} "
+            f"| {result['ours']['f1']:.4f} | {'yes' if fit['promoted'] else 'no'} "
+            f"| {fit['verdict']} |"
+        )
+    return lines
 
 
 def _per_role(datasets: dict) -> list[str]:
@@ -236,6 +273,7 @@ def render(payload: dict) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         *(_row(name, r) for name, r in payload["datasets"].items()),
     ]
+    lines += _fitted_rows(payload["datasets"])
     cases = payload["datasets"].get("hard_cases", {}).get("by_kind")
     if cases:
         lines += ["", "## Hard cases by kind", "",
