@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import duckdb
@@ -172,7 +173,7 @@ def _link(
     summary.automatic_merges = crosswalk.merge_automatic(con, links, bridges, ledger, day)
     current = family_features(con, _current(split, stored))
     joins = ((delivery_mother_merges, DELIVERY_MOTHER_REASON), (family_merges, FAMILY_REASON),
-             (episode_merges, EPISODE_REASON))  # fmt: skip
+             (partial(episode_merges, data=data, day=day), EPISODE_REASON))  # fmt: skip
     for merges, reason in joins:
         summary.family_merges += crosswalk.merge_automatic(
             con, links, merges(con, current, links), ledger, day, reason, replay.non_matches

@@ -12,10 +12,14 @@ name no longer tells whose the other rows are.
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+
 import duckdb
 import pandas as pd
 
-from matching.relations import Rel
+from matching.pregnancy import conflicts, timelines
+from matching.relations import Rel, count, table
 
 # One woman's two deliveries are at least this far apart (a very preterm birth conceived just
 # after the last one).
@@ -71,12 +75,41 @@ ORDER BY ALL
 """
 
 
-def episode_merges(con: duckdb.DuckDBPyConnection, features: str, links: Rel) -> pd.DataFrame:
+def episode_merges(
+    con: duckdb.DuckDBPyConnection, features: str, links: Rel, data: Path, day: date
+) -> pd.DataFrame:
     """Pairs (mention_id_l, mention_id_r, match_weight): a name-only MCH mother row and a
-    record of the one identified woman of that name in the institution's maternal care."""
+    record of the one identified woman of that name in the institution's maternal care —
+    unless the row dates another pregnancy than her rows there (``matching.pregnancy``)."""
     sql = _SQL.format(
         features=features,
         links=links,
         another_birth=another_birth("b.delivered_on", "k.delivered_on", same_day=True),
     )
-    return con.sql(sql).df()
+    pairs = table(con, "_episode_pairs", sql)
+    if not count(con, pairs):
+        return con.sql(f"SELECT * FROM {pairs}").df()
+    hers = table(con, "_episode_rows", _HER_ROWS.format(pairs=pairs, features=features,
+                                                        links=links))  # fmt: skip
+    ids = table(
+        con,
+        "_episode_ids",
+        f"""
+        SELECT unique_id_l AS unique_id FROM {hers} UNION SELECT unique_id_r FROM {hers}""",
+    )
+    apart = conflicts(con, hers, timelines(con, data, day, ids))
+    return con.sql(f"""
+        SELECT * FROM {pairs}
+        WHERE mention_id_r NOT IN (SELECT unique_id_l FROM {apart}) ORDER BY ALL""").df()
+
+
+# each name-only row beside every MCH mother row of the woman it would join, at its institution
+_HER_ROWS = """
+SELECT p.mention_id_r AS unique_id_l, f.unique_id AS unique_id_r
+FROM {pairs} p
+JOIN {features} bare ON bare.unique_id = p.mention_id_r
+JOIN {links} k ON k.mention_id = p.mention_id_l
+JOIN {links} l ON l.resident_id = k.resident_id
+JOIN {features} f ON f.unique_id = l.mention_id AND f.org_code = bare.org_code
+WHERE f.source = 'mch' AND f.role = 'mother'
+"""

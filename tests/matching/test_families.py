@@ -313,3 +313,70 @@ def test_a_name_only_delivery_a_day_from_hers_makes_her_name_ambiguous_in_care(
     assert links[_id(other[0])] != links[_id(reg)]
     assert links[_id(other[2])] != links[_id(reg)]
     assert links[_id(delivery[0])] == links[_id(reg)]
+
+
+def _mch_std(data: Path, day: date, rows: list[tuple[dict, dict]]) -> None:
+    """The std records (std.prenatal_visit …) of MCH mentions, each with its own fields,
+    loaded on ``day``: one file per table, as a night writes it."""
+    loaded = datetime(day.year, day.month, day.day, 23)
+    tables: dict[str, list[dict]] = {}
+    for row, fields in rows:
+        tables.setdefault(row["dataset"].split(".", 1)[1], []).append(
+            {
+                "record_key": row["mention_id"].rsplit(":", 1)[0],
+                "source": "mch",
+                "org_code": row["org_code"],
+                "dataset": row["dataset"],
+                "record_id": row["record_id"],
+                "person_mention_id": row["mention_id"],
+                "is_deleted": False,
+                "source_file": "test",
+                "load_id": "test",
+                "loaded_at": loaded,
+                "load_date": day,
+                **fields,
+            }
+        )
+    for name, records in tables.items():
+        spec = contract(f"std.{name}")
+        cols = {c: pa.array([r.get(c) for r in records]) for c in spec.column_names
+                if c in records[0]}  # fmt: skip
+        write_parquet(conform_to(cols, spec, len(records)), Layout(data).std(name, day))
+
+
+def test_a_name_only_visit_of_another_pregnancy_is_not_hers(tmp_path: Path) -> None:
+    # 陈婷 (her number on every row) was seen at 40 weeks on day 0, gave birth on day 10 and
+    # came back on day 19, 9 days after it. Name-only rows of 陈婷 at the same institution:
+    # - a postpartum visit on day 20, also 9 days after a birth: another birth, another woman;
+    # - a prenatal visit on day 19 at 36 weeks: pregnant after her birth, another woman;
+    # - a prenatal visit on day 1 at 40 weeks: her pregnancy, hers.
+    chen = {"name": "陈婷", "sex_code": "2", "id_no": idno.make("320581", date(1999, 9, 6), 52),
+            "birth_date": date(1999, 9, 6)}  # fmt: skip
+    start = NIGHT[0] - timedelta(days=20)
+    hers = [
+        (_mch("k-pv", "prenatal_visit", "mother", **chen),
+         {"visit_date": start, "gestational_weeks": 40}),
+        (_mch("k-dl", "delivery", "mother", **chen),
+         {"delivery_time": datetime(start.year, start.month, start.day, 2) + timedelta(days=10),
+          "gestational_weeks": 41}),
+        (_mch("k-pp", "postpartum_visit", "mother", **chen),
+         {"visit_date": start + timedelta(days=19), "days_after_delivery": 9}),
+    ]  # fmt: skip
+    name_only = [
+        (_mch("m-pp", "postpartum_visit", "mother", name="陈婷"),
+         {"visit_date": start + timedelta(days=20), "days_after_delivery": 9}),
+        (_mch("m-pv", "prenatal_visit", "mother", name="陈婷"),
+         {"visit_date": start + timedelta(days=19), "gestational_weeks": 36}),
+        (_mch("n-pv", "prenatal_visit", "mother", name="陈婷"),
+         {"visit_date": start + timedelta(days=1), "gestational_weeks": 40}),
+    ]  # fmt: skip
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], *(row for row, _ in hers + name_only), background=background)
+    _mch_std(tmp_path, NIGHT[0], [(row, fields) for row, fields in hers + name_only])
+    link_date(tmp_path, NIGHT[0])
+    links = _links(tmp_path, NIGHT[0])
+    woman = links[_id(hers[0][0])]
+    assert {links[_id(row)] for row, _ in hers} == {woman}
+    assert links[_id(name_only[0][0])] != woman
+    assert links[_id(name_only[1][0])] != woman
+    assert links[_id(name_only[2][0])] == woman
