@@ -57,6 +57,16 @@ PREDICTION_KEYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Latin name", (f"(CASE WHEN {_LATIN} THEN name_key END)",)),
     ("Latin name birth", (f"(CASE WHEN {_LATIN} THEN birth_key END)",)),
     ("Latin name address", (f"(CASE WHEN {_LATIN} THEN address_key END)",)),
+    # one word of a Latin name mistyped and no birth date to block on: the other word whole and
+    # the first letters of the mistyped one
+    (
+        "Latin surname+given initials",
+        (f"(CASE WHEN {_LATIN} THEN surname || ' ' || substr(given_name, 1, 2) END)",),
+    ),
+    (
+        "Latin given name+surname initials",
+        (f"(CASE WHEN {_LATIN} THEN given_name || ' ' || substr(surname, 1, 3) END)",),
+    ),
 )
 
 # EM sessions: each blocks on fields whose own parameters it then cannot learn, so together

@@ -151,3 +151,20 @@ def test_a_transposed_passport_and_a_foreigners_address_form_blocks() -> None:
     index_candidates(con, "new_rec", "index_rec", out="ids")
     ids = sorted(r[0].split(":")[3] for r in con.execute("SELECT unique_id FROM ids").fetchall())
     assert ids == ["i0", "i1"]
+
+
+def test_a_latin_name_with_one_word_mistyped_blocks_on_the_other_and_initials() -> None:
+    # no birth date, address or shared document: the given name whole and the surname's first
+    # letters, or the surname whole and the given name's
+    index = [mention("i0", name="EMIILY HINGSTON", birth_date=None),
+             mention("i1", name="BROOKE BURFORD", birth_date=None)]  # fmt: skip
+    new = [mention("n0", name="EMIILY HINGSTXON", birth_date=None),
+           mention("n1", name="BROOE BURFORD", birth_date=None)]  # fmt: skip
+    con = duckdb.connect()
+    con.register("index_in", frame(*index))
+    con.register("new_in", frame(*new))
+    record_features(con, "index_in", "index_rec")
+    record_features(con, "new_in", "new_rec")
+    counts = count_candidate_pairs(con, "new_rec", "index_rec")
+    assert counts["Latin given name+surname initials"] == 1
+    assert counts["Latin surname+given initials"] == 1
