@@ -208,18 +208,26 @@ GROUP BY ALL
 # with no birth date, in the four weeks before its newborn care), no other sex, no other name,
 # no other birth order — and a shared name or birth order to say so, or a single birth on
 # record (at most one baby in the mother's delivery register that day, and no two names or
-# birth orders saying otherwise). Twins are 3–4 % of births.
+# birth orders, nor a second baby without an older one, saying otherwise). Twins are 3–4 % of
+# births.
 _PAIRS = """
 WITH kids AS ({children}),
 days AS (SELECT mother, unnest(births) AS birth, child_resident_id, names, orders, deliveries
          FROM kids),
+older AS (  -- per mother and birth: has she an older child on record?
+    SELECT DISTINCT a.mother, a.birth FROM days a JOIN days o
+      ON o.mother = a.mother AND o.birth < a.birth - INTERVAL {apart} DAY),
 single AS (
     SELECT a.mother, a.birth FROM days a JOIN days b
       ON b.mother = a.mother AND abs(date_diff('day', a.birth, b.birth)) <= {apart}
-    GROUP BY ALL
+    LEFT JOIN older o ON o.mother = a.mother AND o.birth = a.birth
+    GROUP BY a.mother, a.birth
     HAVING len(list_distinct(flatten(list(b.deliveries)))) <= 1
        AND len(list_distinct(flatten(list(b.names)))) <= 1
-       AND len(list_distinct(flatten(list(b.orders)))) <= 1),
+       AND len(list_distinct(flatten(list(b.orders)))) <= 1
+       -- a second baby (二宝) and no older child of hers on record: the first may be its twin
+       AND NOT (coalesce(list_max(flatten(list(b.orders))), 0) >= 2
+                AND NOT bool_or(o.mother IS NOT NULL))),
 same_birth AS (  -- (a, b, the day b was born)
     SELECT a.child_resident_id AS ra, b.child_resident_id AS rb, a.mother, db.birth
     FROM days da JOIN days db ON da.mother = db.mother

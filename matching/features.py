@@ -288,10 +288,16 @@ CREATE OR REPLACE TEMP TABLE _births AS
         count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END) AS deliveries,
         count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END) >= 2
             OR count(DISTINCT e.name_pinyin) >= 2 OR count(DISTINCT e.birth_order) >= 2
+            -- a second baby (二宝) whose mother has no older child on record: its twin's
+            -- records may be among these
+            OR (max(e.birth_order) >= 2 AND NOT EXISTS (
+                SELECT 1 FROM _everyone o WHERE o.mother_key = d.mother_key
+                AND o.birth_key < d.birth_key - 1))
             AS several,
-        -- a boy and a girl (as many sexes as babies in the delivery register): the sex tells
-        -- them apart, so a pair agreeing on it needs no reviewer
-        count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END)
+        -- a boy and a girl (as many sexes as babies in the delivery register, and at least
+        -- two there): the sex tells them apart, so a pair agreeing on it needs no reviewer
+        count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END) >= 2
+        AND count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END)
             = count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.sex_key END)
             AS told_by_sex
     FROM days d JOIN _everyone e ON e.mother_key = d.mother_key

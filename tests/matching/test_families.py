@@ -380,3 +380,29 @@ def test_a_name_only_visit_of_another_pregnancy_is_not_hers(tmp_path: Path) -> N
     assert links[_id(name_only[0][0])] != woman
     assert links[_id(name_only[1][0])] != woman
     assert links[_id(name_only[2][0])] == woman
+
+
+@pytest.mark.parametrize("older_child", [False, True])
+def test_a_second_baby_without_an_older_one_may_be_a_twin(
+    tmp_path: Path, older_child: bool
+) -> None:
+    # 罗诗语 (no birth order) and 罗二宝 (the second baby), one mother's number, phone and sex,
+    # born a day apart, one delivery row on record so far. Without an older child of hers on
+    # record, 二宝 is the second of twins born either side of midnight: the records wait for a
+    # reviewer. With a child of hers born three years before, 二宝 is that family's second
+    # child and 罗诗语 is 二宝 named: one child.
+    mother = {"mother_id_no": idno.make("430421", date(1993, 4, 14), 36),
+              "phone": "18563276307", "sex_code": "2"}  # fmt: skip
+    newborn = _mch("p-dl", "delivery", "newborn", mother_id_no=mother["mother_id_no"],
+                   birth_date=BIRTH, sex_code="2")  # fmt: skip
+    named = _vaccine("p-v1", name="罗诗语", birth_date=BIRTH, **mother)
+    second = _vaccine("p-v2", name="罗二宝", birth_date=BIRTH + timedelta(days=1), **mother)
+    rows = [newborn, named, second]
+    if older_child:
+        rows.append(_vaccine("p-v0", name="罗子轩", birth_date=date(2021, 3, 2),
+                             **{**mother, "sex_code": "1"}))  # fmt: skip
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], *rows, background=background)
+    link_date(tmp_path, NIGHT[0])
+    links = _links(tmp_path, NIGHT[0])
+    assert (links[_id(named)] == links[_id(second)]) is older_child
