@@ -282,17 +282,17 @@ CREATE OR REPLACE TEMP TABLE tf_name_key AS
 -- orders (大宝, 二宝) say there were several
 CREATE OR REPLACE TEMP TABLE _births AS
     WITH days AS (
-        SELECT DISTINCT mother_key, birth_key FROM _everyone
-        WHERE mother_key IN (SELECT mother_key FROM {new}) AND birth_key IS NOT NULL)
+        SELECT mother_key, birth_key, min(birth_key) OVER (PARTITION BY mother_key) AS first
+        FROM _everyone
+        WHERE mother_key IN (SELECT mother_key FROM {new}) AND birth_key IS NOT NULL
+        GROUP BY mother_key, birth_key)
     SELECT d.mother_key, d.birth_key,
         count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END) AS deliveries,
         count(DISTINCT CASE WHEN e.delivery_key IS NOT NULL THEN e.unique_id END) >= 2
             OR count(DISTINCT e.name_pinyin) >= 2 OR count(DISTINCT e.birth_order) >= 2
             -- a second baby (二宝) whose mother has no older child on record: its twin's
             -- records may be among these
-            OR (max(e.birth_order) >= 2 AND NOT EXISTS (
-                SELECT 1 FROM _everyone o WHERE o.mother_key = d.mother_key
-                AND o.birth_key < d.birth_key - 1))
+            OR (max(e.birth_order) >= 2 AND any_value(d.first) >= d.birth_key - 1)
             AS several,
         -- a boy and a girl (as many sexes as babies in the delivery register, and at least
         -- two there): the sex tells them apart, so a pair agreeing on it needs no reviewer
