@@ -334,21 +334,19 @@ _DELIVERY_MOTHER = """
 WITH delivery_row AS ({delivery_rows}),
 mention AS ({mentions}),  -- every record of delivery rows' mothers and of named mothers
 identified AS (SELECT DISTINCT resident_id FROM mention WHERE id_key IS NOT NULL),
-delivery AS (
-    SELECT m.unique_id, m.resident_id, m.name_key, n.birth_key AS birth
+dated AS (  -- every delivery row's mother, dated by its newborn (the row names both)
+    SELECT m.unique_id, m.resident_id, m.name_key, m.id_key, n.birth_key AS birth
     FROM delivery_row m JOIN delivery_row n
       ON n.source = m.source AND n.org_code = m.org_code AND n.dataset = m.dataset
      AND n.record_id = m.record_id AND n.role = 'newborn'
-    WHERE m.dataset = 'mch.delivery' AND m.role = 'mother' AND m.id_key IS NULL
-      AND m.name_key IS NOT NULL AND n.birth_key IS NOT NULL
-      AND m.resident_id NOT IN (SELECT resident_id FROM identified)),
-own AS (  -- identified women's own delivery rows, dated by their newborns
-    SELECT m.resident_id, n.birth_key AS birth
-    FROM delivery_row m JOIN delivery_row n
-      ON n.source = m.source AND n.org_code = m.org_code AND n.dataset = m.dataset
-     AND n.record_id = m.record_id AND n.role = 'newborn'
-    WHERE m.role = 'mother' AND n.birth_key IS NOT NULL
-      AND m.resident_id IN (SELECT resident_id FROM identified)),
+    WHERE m.role = 'mother' AND n.birth_key IS NOT NULL),
+delivery AS (  -- name-only delivery rows of women without an ID number
+    SELECT unique_id, resident_id, name_key, birth FROM dated
+    WHERE id_key IS NULL AND name_key IS NOT NULL
+      AND resident_id NOT IN (SELECT resident_id FROM identified)),
+own AS (  -- identified women's own delivery rows
+    SELECT resident_id, birth FROM dated
+    WHERE resident_id IN (SELECT resident_id FROM identified)),
 named AS (
     SELECT DISTINCT mother, child_birth FROM {evidence}
     WHERE kind <> 'delivery record' AND mother NOT LIKE 'id:%' AND child_birth IS NOT NULL),

@@ -16,6 +16,16 @@ from tests.matching.matching_pairs import frame, mention
 BORN = date(1990, 4, 2)
 
 
+def _record_features(index: list[dict], new: list[dict]) -> duckdb.DuckDBPyConnection:
+    """A connection holding the record features of ``index`` (index_rec) and ``new`` (new_rec)."""
+    con = duckdb.connect()
+    con.register("index_in", frame(*index))
+    con.register("new_in", frame(*new))
+    record_features(con, "index_in", "index_rec")
+    record_features(con, "new_in", "new_rec")
+    return con
+
+
 @pytest.fixture()
 def con() -> duckdb.DuckDBPyConnection:
     # index: three mentions born BORN (two named 王伟), one other; tonight: two 王伟 born BORN
@@ -26,11 +36,7 @@ def con() -> duckdb.DuckDBPyConnection:
         )
     ]
     new = [mention(f"n{n}", name="王伟", birth_date=BORN) for n in range(2)]
-    con = duckdb.connect()
-    con.register("index_in", frame(*index))
-    con.register("new_in", frame(*new))
-    record_features(con, "index_in", "index_rec")
-    record_features(con, "new_in", "new_rec")
+    con = _record_features(index, new)
     return con  # fmt: skip
 
 
@@ -66,11 +72,7 @@ def test_latin_names_block_whatever_the_birth_date_and_word_order() -> None:
     ]
     new = [mention("n0", name="JOHN SMITH", birth_date=date(1980, 1, 3)),
            mention("n1", name="王伟", birth_date=date(1975, 5, 5))]  # fmt: skip
-    con = duckdb.connect()
-    con.register("index_in", frame(*index))
-    con.register("new_in", frame(*new))
-    record_features(con, "index_in", "index_rec")
-    record_features(con, "new_in", "new_rec")
+    con = _record_features(index, new)
     counts = count_candidate_pairs(con, "new_rec", "index_rec")
     assert counts["Latin name"] == 1 and counts["Latin name birth"] == 0
     index_candidates(con, "new_rec", "index_rec", out="ids")
@@ -84,11 +86,7 @@ def test_a_number_shared_by_many_names_is_a_placeholder() -> None:
     names = ["甲一", "乙二", "丙三", "丁四", "戊五"]
     index = [mention(f"i{n}", name=name, id_no=dummy) for n, name in enumerate(names[:4])]
     new = [mention("n0", name=names[4], id_no=dummy), mention("n1", name="王伟", id_no=real)]
-    con = duckdb.connect()
-    con.register("index_in", frame(*index))
-    con.register("new_in", frame(*new))
-    record_features(con, "index_in", "index_rec")
-    record_features(con, "new_in", "new_rec")
+    con = _record_features(index, new)
     # the fifth name arrives tonight: counted over index ∪ new, the dummy is stopped
     keyed_view(con, "new_rec", population_features(con, "new_rec", "index_rec"), "new_keyed")
     keyed = dict(con.execute("SELECT record_id, id_key FROM new_keyed").fetchall())
@@ -141,11 +139,7 @@ def test_a_transposed_passport_and_a_foreigners_address_form_blocks() -> None:
         mention("n2", name="李娜", id_no=idno.make("320583", date(1975, 5, 5), 4), birth_date=None,
                 address="人民路12号"),
     ]  # fmt: skip
-    con = duckdb.connect()
-    con.register("index_in", frame(*index))
-    con.register("new_in", frame(*new))
-    record_features(con, "index_in", "index_rec")
-    record_features(con, "new_in", "new_rec")
+    con = _record_features(index, new)
     counts = count_candidate_pairs(con, "new_rec", "index_rec")
     assert counts["document characters"] == 1 and counts["Latin name address"] == 1
     index_candidates(con, "new_rec", "index_rec", out="ids")
@@ -160,11 +154,7 @@ def test_a_latin_name_with_one_word_mistyped_blocks_on_the_other_and_initials() 
              mention("i1", name="BROOKE BURFORD", birth_date=None)]  # fmt: skip
     new = [mention("n0", name="EMIILY HINGSTXON", birth_date=None),
            mention("n1", name="BROOE BURFORD", birth_date=None)]  # fmt: skip
-    con = duckdb.connect()
-    con.register("index_in", frame(*index))
-    con.register("new_in", frame(*new))
-    record_features(con, "index_in", "index_rec")
-    record_features(con, "new_in", "new_rec")
+    con = _record_features(index, new)
     counts = count_candidate_pairs(con, "new_rec", "index_rec")
     assert counts["Latin given name+surname initials"] == 1
     assert counts["Latin surname+given initials"] == 1
