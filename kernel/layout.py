@@ -142,6 +142,12 @@ class Layout:
         """Every night's partition of one standardised table, oldest first."""
         return sorted((self.lake / "std" / table).glob("date=*/part.parquet"), key=partition_date)
 
+    def std_files_between(self, table: str, after: date | None, through: date) -> list[Path]:
+        """The partitions of one standardised table loaded after night ``after`` (from the
+        first, if None) through night ``through``, oldest first."""
+        nights = [(partition_date(p), p) for p in self.std_files(table)]
+        return [p for night, p in nights if (after is None or night > after) and night <= through]
+
     # -- per-night tables of the stages -------------------------------------------------------
     def night(self, table: str, day: date, part: str | None = None) -> Path:
         """Night ``day``'s partition of a stage table (``NIGHTLY``), e.g. ``mpi.record_link``;

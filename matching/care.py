@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from kernel.layout import Layout, partition_date
+from kernel.layout import Layout
 from kernel.sql import sql_date, sql_string
 from matching.relations import Rel, table
 from schemas.tables import files_sql
@@ -45,8 +45,8 @@ def cared_children(
     and the first day of a newborn's care (a neonatal department, a perinatal or liveborn code):
     the baby was born in the four weeks before it."""
     layout = Layout(data)
-    encounters = [p for p in layout.std_files("encounter") if _within(p, None, through)]
-    diagnoses = [p for p in layout.std_files("diagnosis") if _within(p, None, through)]
+    encounters = layout.std_files_between("encounter", None, through)
+    diagnoses = layout.std_files_between("diagnosis", None, through)
 
     def since(alias: str) -> str:  # loaded after the night the index was built on
         return "true" if after is None else f"{alias}.load_date > {sql_date(after)}"
@@ -79,8 +79,3 @@ def cared_children(
 
 def _any_of(departments: tuple[str, ...]) -> str:
     return "(" + " OR ".join(f"contains(dept_name, {sql_string(d)})" for d in departments) + ")"
-
-
-def _within(path: Path, after: date | None, through: date) -> bool:
-    night = partition_date(path)
-    return (after is None or night > after) and night <= through

@@ -18,9 +18,11 @@ import pandas as pd
 from matching.inference import NULL_GAMMA, cannot_link_sql, gamma_of
 from matching.model import Thresholds
 from matching.relations import Rel, table
+from matching.services import DOSE_REPEAT_DAYS
 
 THRESHOLD_STEP = 2.0  # match-weight steps when splitting a cluster that breaks a constraint
 MANUAL_WEIGHT = 99.0  # weight given to a reviewer's match in clustering
+MAX_RIVAL_ROUNDS = 5  # refusals cascade rarely beyond two rounds (a refused cluster's next pick)
 
 
 def red_flag_sql(settings: dict[str, Any]) -> str:
@@ -188,9 +190,11 @@ def cluster_new(
 # different checksum-valid resident ID numbers (a mother's number on a child's record was moved
 # to mother_key by the features); two birth orders (大宝 and 二宝: twins, or two children of one
 # family); a record that names the other's ID number as its mother's (a baby and its mother);
-# two babies of one mother in one delivery register (twins: one row per baby).
+# two babies of one mother in one delivery register (twins: one row per baby); one service
+# given twice (a vaccine's dose at one clinic within weeks, a visit at one clinic on one day:
+# ``matching.services``).
 CONFLICT_COLUMNS = ("unique_id", "id_key", "id_valid", "mother_key", "birth_key", "birth_order",
-                    "delivery_key")  # fmt: skip
+                    "delivery_key", "service_key", "service_on")  # fmt: skip
 
 
 def conflict_sql(a: str = "a", b: str = "b") -> str:
@@ -200,7 +204,9 @@ def conflict_sql(a: str = "a", b: str = "b") -> str:
     OR {a}.birth_order <> {b}.birth_order
     OR {a}.mother_key = {b}.id_key OR {b}.mother_key = {a}.id_key
     OR ({a}.delivery_key = {b}.delivery_key AND {a}.mother_key = {b}.mother_key
-        AND {a}.unique_id <> {b}.unique_id))"""
+        AND {a}.unique_id <> {b}.unique_id)
+    OR ({a}.service_key = {b}.service_key AND {a}.unique_id <> {b}.unique_id
+        AND abs(date_diff('day', {a}.service_on, {b}.service_on)) <= {DOSE_REPEAT_DAYS}))"""
 
 
 CONFLICT = conflict_sql()
@@ -221,7 +227,8 @@ def constraint_pairs(con: duckdb.DuckDBPyConnection, clusters: Rel, features: st
             HAVING count(DISTINCT CASE WHEN id_valid THEN id_key END) > 1
                 OR count(DISTINCT birth_order) > 1
                 OR len(list_intersect(list(mother_key), list(id_key))) > 0
-                OR count(delivery_key) > 1)
+                OR count(delivery_key) > 1
+                OR count(service_key) > count(DISTINCT service_key))
         SELECT a.unique_id AS unique_id_l, b.unique_id AS unique_id_r
         FROM facts a JOIN facts b ON a.cluster_key = b.cluster_key AND a.unique_id < b.unique_id
         WHERE a.cluster_key IN (SELECT cluster_key FROM suspect) AND ({CONFLICT})""",
@@ -321,3 +328,42 @@ def components(nodes: list[str], edges: Any) -> dict[str, str]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
     return {n: find(n) for n in nodes}
+
+
+def refuse_rivals(
+    con: duckdb.DuckDBPyConnection, candidates: pd.DataFrame, clusters: Rel, features: str
+) -> pd.DataFrame:
+    """``candidates`` (cluster_key, resident_id, weight, usable, broken: the residents each
+    cluster of new mentions may join, ``matching.registry.attach``) with the weaker of two
+    clusters that would join one resident refused it when the two break a constraint: tonight's
+    clustering cut them apart (twins checked on one day, both close to the baby's records of
+    the night before), and joining one resident must not put them back together. The refused
+    cluster takes its next resident, or a new one. ``features``: the clusters' record
+    features (``CONFLICT_COLUMNS`` at least)."""
+    facts = f"SELECT {', '.join(CONFLICT_COLUMNS)} FROM {features}"
+    for _ in range(MAX_RIVAL_ROUNDS):
+        best = (
+            candidates[candidates["usable"]]
+            .sort_values(["weight", "resident_id"], ascending=[False, True])
+            .drop_duplicates("cluster_key")
+        )
+        shared = best[best.duplicated("resident_id", keep=False)]
+        if shared.empty:
+            break
+        con.register("_shared", shared[["cluster_key", "resident_id", "weight"]])
+        weaker = con.sql(f"""
+            WITH m AS (SELECT s.cluster_key, s.resident_id, s.weight, f.* FROM _shared s
+                       JOIN {clusters} c USING (cluster_key) JOIN ({facts}) f USING (unique_id))
+            SELECT DISTINCT CASE WHEN (a.weight, a.cluster_key) < (b.weight, b.cluster_key)
+                                 THEN a.cluster_key ELSE b.cluster_key END AS cluster_key,
+                a.resident_id
+            FROM m a JOIN m b ON a.resident_id = b.resident_id AND a.cluster_key < b.cluster_key
+            WHERE {CONFLICT}""").df()
+        con.unregister("_shared")
+        if weaker.empty:
+            break
+        refused = pd.MultiIndex.from_frame(weaker[["cluster_key", "resident_id"]])
+        hit = pd.MultiIndex.from_frame(candidates[["cluster_key", "resident_id"]]).isin(refused)
+        candidates.loc[hit, "usable"] = False
+        candidates.loc[hit, "broken"] = True
+    return candidates

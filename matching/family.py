@@ -36,7 +36,9 @@ from matching.clustering import CONFLICT_COLUMNS, components, conflict_sql
 from matching.maternal import another_birth
 from matching.relations import Rel, table
 
-MOTHER_AGE_YEARS = (12, 60)
+# A mother's age at a birth: a woman of 55 or more is the child's grandmother (China's
+# oldest mothers, after IVF, are rare cases in the news), whose phone a baby's record may carry.
+MOTHER_AGE_YEARS = (12, 54)
 # Births of one child recorded one day apart (a delivery just before midnight, a date typed
 # from the birth certificate) are one birth.
 BIRTH_DAYS_APART = 1
@@ -160,6 +162,9 @@ FROM {evidence} e
 LEFT JOIN {golden} m ON m.resident_id = e.mother
 LEFT JOIN {golden} c ON c.resident_id = e.child_resident_id
 WHERE e.mother NOT LIKE 'id:%'
+  -- a man is no mother: a father's or grandfather's records of a woman's sex, mistyped, yet
+  -- his own valid ID number says male (the golden sex reads it first)
+  AND coalesce(m.sex_code, '2') <> '1'
   AND (m.birth_date IS NULL OR c.birth_date IS NULL
        OR date_diff('year', m.birth_date, c.birth_date) BETWEEN {low} AND {high})
 GROUP BY ALL

@@ -23,6 +23,7 @@ import duckdb
 from kernel.city import city
 from kernel.sql import sql_string
 from matching.relations import Rel
+from matching.services import EMPTY as SERVICES_NONE
 from schemas.tables import typed_sql
 
 # Roles whose mention names a child; a vaccination recipient is a child when young at the dose
@@ -139,10 +140,12 @@ WITH base AS (
         nullif({address_tail}, '') AS address_tail,
         CASE WHEN dataset = 'mch.delivery' AND role = 'newborn' THEN org_code END
             AS delivery_key,
-        child_care, newborn_on
-    FROM (SELECT s.*, c.unique_id IS NOT NULL AS child_care, c.newborn_on
+        child_care, newborn_on, service_key, service_on
+    FROM (SELECT s.*, c.unique_id IS NOT NULL AS child_care, c.newborn_on,
+              d.service_key, d.service_on
           FROM (SELECT {typed} FROM {source}) s
-          LEFT JOIN {cared} c ON c.unique_id = s.mention_id)
+          LEFT JOIN {cared} c ON c.unique_id = s.mention_id
+          LEFT JOIN {services} d ON d.unique_id = s.mention_id)
 )
 SELECT * EXCLUDE (address_tail, id_no_valid, event_year),
     -- a Latin name compared whatever the order of its words (SMITH JOHN = JOHN SMITH)
@@ -163,7 +166,8 @@ SELECT * EXCLUDE (address_tail, id_no_valid, event_year),
     -- hash() of NULL is a value: a missing address must not be a key
     CASE WHEN address_tail IS NOT NULL THEN hash(address_tail) END AS address_key,
     md5(concat_ws('|', role_group, id_key, id_kind, mother_key, name, name_pinyin, birth_key,
-                  sex_key, phone_key, district_key, address_tail, delivery_key, birth_order))
+                  sex_key, phone_key, district_key, address_tail, delivery_key, birth_order,
+                  service_key))
         AS identity_hash
 FROM (
     SELECT * EXCLUDE (id_conv, mother_conv, parent_id, parent_birth, parent_name, birth_key,
@@ -221,18 +225,22 @@ def record_features(
     source: str,
     table: str = "record_features",
     cared: str | None = None,
+    services: str | None = None,
 ) -> Rel:
     """Table ``table`` (one row per mention, ``unique_id`` = mention_id) made from the relation
     ``source`` holding person mentions; ``cared`` (unique_id, newborn_on) lists the mentions
-    whose care says they are a child's, and a newborn's since when (``matching.care``)."""
+    whose care says they are a child's, and a newborn's since when (``matching.care``);
+    ``services`` (unique_id, service_key, service_on) the dose or visit a mention records
+    (``matching.services``)."""
     cared = cared or "(SELECT NULL::VARCHAR AS unique_id, NULL::DATE AS newborn_on LIMIT 0)"
+    services = services or f"({SERVICES_NONE})"
     con.execute(MACROS)
     # read in the contract's shape: a column a source (an older lake, a test) lacks is null
     typed_source = f"({typed_sql('std.person_mention', f'SELECT * FROM {source}')})"
     con.execute(_RECORD_SQL.format(
         table=table, source=typed_source, typed=_TYPED, child_roles=str(CHILD_ROLES),
         child_age=city().child_max_age_years, id18=ID18, address_tail=_address_tail(),
-        cared=cared,
+        cared=cared, services=services,
     ))  # fmt: skip
     return Rel(table)
 

@@ -36,6 +36,7 @@ from matching.clustering import (
     MANUAL_WEIGHT,
     classify_pairs,
     cluster_new,
+    refuse_rivals,
 )
 from matching.family import (
     DELIVERY_MOTHER_REASON,
@@ -52,6 +53,7 @@ from matching.maternal import EPISODE_REASON, episode_merges
 from matching.model import Model, load_model, pinned_model_path
 from matching.queue import build_queue
 from matching.relations import Rel
+from matching.services import service_marks
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +153,8 @@ def _link(
                         SELECT unique_id, newborn_on FROM {cared} UNION ALL
                         SELECT unique_id, newborn_on FROM {stored.features} WHERE child_care)
                     GROUP BY unique_id)"""
-    records = record_features(con, night.mentions, "night_records", children)
+    services = service_marks(con, data, prev.day, day)
+    records = record_features(con, night.mentions, "night_records", children, services)
     split = index.split_night(con, records, stored, night)
     replay = decisions.load(data)
     decided = relations.frame(con, "decided_pairs", replay.pairs)
@@ -163,7 +166,8 @@ def _link(
         prev.crosswalk and str(prev.crosswalk),
         con.sql(f"SELECT DISTINCT resident_id FROM {stored.links}").df(),
     )
-    candidates = _attach_candidates(con, scored, clusters, stored, split)
+    candidates = refuse_rivals(con, _attach_candidates(con, scored, clusters, stored, split),
+                               clusters, scored.new_features)  # fmt: skip
     summary.constraint_refusals = int(candidates["broken"].sum())
     assigned, counter = registry.attach(con, candidates.drop(columns="broken"), first, clusters)
     summary.scoring_seconds = round(time.perf_counter() - scoring, 3)

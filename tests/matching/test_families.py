@@ -315,16 +315,17 @@ def test_a_name_only_delivery_a_day_from_hers_makes_her_name_ambiguous_in_care(
     assert links[_id(delivery[0])] == links[_id(reg)]
 
 
-def _mch_std(data: Path, day: date, rows: list[tuple[dict, dict]]) -> None:
-    """The std records (std.prenatal_visit …) of MCH mentions, each with its own fields,
-    loaded on ``day``: one file per table, as a night writes it."""
+def _event_std(data: Path, day: date, rows: list[tuple[dict, dict]]) -> None:
+    """The std records (std.prenatal_visit, std.immunization …) of mentions, each with its own
+    fields, loaded on ``day``: one file per table, as a night writes it."""
     loaded = datetime(day.year, day.month, day.day, 23)
     tables: dict[str, list[dict]] = {}
     for row, fields in rows:
-        tables.setdefault(row["dataset"].split(".", 1)[1], []).append(
+        table = {"vaccination.dose": "immunization"}.get(row["dataset"])
+        tables.setdefault(table or row["dataset"].split(".", 1)[1], []).append(
             {
                 "record_key": row["mention_id"].rsplit(":", 1)[0],
-                "source": "mch",
+                "source": row["source"],
                 "org_code": row["org_code"],
                 "dataset": row["dataset"],
                 "record_id": row["record_id"],
@@ -372,7 +373,7 @@ def test_a_name_only_visit_of_another_pregnancy_is_not_hers(tmp_path: Path) -> N
     ]  # fmt: skip
     background = small_city(300, seed=5, start=D1, nights=1).mentions
     land(tmp_path, NIGHT[0], *(row for row, _ in hers + name_only), background=background)
-    _mch_std(tmp_path, NIGHT[0], [(row, fields) for row, fields in hers + name_only])
+    _event_std(tmp_path, NIGHT[0], [(row, fields) for row, fields in hers + name_only])
     link_date(tmp_path, NIGHT[0])
     links = _links(tmp_path, NIGHT[0])
     woman = links[_id(hers[0][0])]
@@ -406,3 +407,89 @@ def test_a_second_baby_without_an_older_one_may_be_a_twin(
     link_date(tmp_path, NIGHT[0])
     links = _links(tmp_path, NIGHT[0])
     assert (links[_id(named)] == links[_id(second)]) is older_child
+
+
+@pytest.mark.parametrize("case", ["twins", "one child", "dose entered again"])
+def test_one_vaccines_same_dose_twice_at_one_clinic_is_two_children(
+    tmp_path: Path, case: str
+) -> None:
+    # 沈雨泽 and an unnamed baby (小沈, then 沈赟燕之子): one guardian's number (the father's),
+    # one phone, one birth date and sex, one clinic; nothing in the identities tells them apart.
+    # - twins: each gets 卡介苗 dose 1 on day 0 and 乙肝 dose 1 a day apart. A child gets a dose
+    #   once: the named records are one twin, the unnamed ones the other.
+    # - one child: 小沈 gets 脊灰 dose 1, no dose twice: the placeholder, then the name.
+    # - dose entered again: 小沈's 卡介苗 was voided and entered again under 沈雨泽: one child.
+    family = {"mother_id_no": idno.make("411528", date(1986, 7, 2), 35), "phone": "15910051195",
+              "birth_date": BIRTH, "sex_code": "1"}  # fmt: skip
+    bcg, hepb = {"vaccine_code": "0101", "dose_no": 1}, {"vaccine_code": "0201", "dose_no": 1}
+    at = datetime(BIRTH.year, BIRTH.month, BIRTH.day, 11)
+    named = [(_vaccine("s-1", name="沈雨泽", **family), {**bcg, "vaccinated_at": at}),
+             (_vaccine("s-2", name="沈雨泽", **family), {**hepb, "vaccinated_at": at})]  # fmt: skip
+    first = {"one child": {"vaccine_code": "0311", "dose_no": 1}}.get(case, bcg)
+    status = "voided" if case == "dose entered again" else "active"
+    unnamed = [(_vaccine("s-3", name="小沈", **family),
+                {**first, "vaccinated_at": at, "status": status})]  # fmt: skip
+    if case == "twins":
+        unnamed.append((_vaccine("s-4", name="沈赟燕之子", **family),
+                        {**hepb, "vaccinated_at": at + timedelta(days=1)}))  # fmt: skip
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], *(row for row, _ in named), background=background)
+    _event_std(tmp_path, NIGHT[0], [(row, {**f, "status": "active"}) for row, f in named])
+    link_date(tmp_path, NIGHT[0])
+    land(tmp_path, NIGHT[1], *(row for row, _ in unnamed))
+    _event_std(tmp_path, NIGHT[1], unnamed)
+    link_date(tmp_path, NIGHT[1])
+    links = _links(tmp_path, NIGHT[1])
+    twin = {links[_id(row)] for row, _ in named}
+    others = {links[_id(row)] for row, _ in unnamed}
+    assert len(twin) == 1 and len(others) == 1
+    assert (twin == others) is (case != "twins")
+
+
+@pytest.mark.parametrize("days_apart", [0, 42])
+def test_two_child_checkups_at_one_clinic_on_one_day_are_two_children(
+    tmp_path: Path, days_apart: int
+) -> None:
+    # 王芷涵 vaccinated on night 0, then checked twice at one child health clinic: one mother's
+    # number, one birth date and sex, one checkup with her own number. Checked on one day: a
+    # clinic checks a child once a day, so these are twins given one name, and the two
+    # checkups are never one resident, although each is close to the vaccination record.
+    # Six weeks apart: the 42-day check of one child, who is one resident.
+    mother = {"mother_id_no": idno.make("320581", date(1997, 12, 29), 48), "mother_name": "姚琴",
+              "birth_date": BIRTH, "sex_code": "2", "name": "王芷涵"}  # fmt: skip
+    vaccine = _vaccine("w-v1", **mother)
+    own = _mch("w-c1", "child_checkup", "child", id_no=idno.make("320581", BIRTH, 14), **mother)
+    other = _mch("w-c2", "child_checkup", "child", **mother)
+    visits = [(own, {"checkup_date": BIRTH + timedelta(days=30)}),
+              (other, {"checkup_date": BIRTH + timedelta(days=30 + days_apart)})]  # fmt: skip
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], vaccine, background=background)
+    link_date(tmp_path, NIGHT[0])
+    land(tmp_path, NIGHT[1], own, other)
+    _event_std(tmp_path, NIGHT[1], visits)
+    link_date(tmp_path, NIGHT[1])
+    links = _links(tmp_path, NIGHT[1])
+    assert (links[_id(own)] == links[_id(other)]) is (days_apart > 0)
+    assert links[_id(vaccine)] in {links[_id(own)], links[_id(other)]}
+
+
+@pytest.mark.parametrize("who", ["mother", "father", "grandmother"])
+def test_a_babys_guardian_is_its_mother_only_if_she_could_be(tmp_path: Path, who: str) -> None:
+    # 胡欣怡's vaccination record carries a guardian's number and phone, whose own hospital
+    # record says 女. Her mother (born 1997) is related as her mother. Her father is not,
+    # although a clerk typed 女 on his record: his valid number says 男. Nor her grandmother,
+    # born 1968, 58 at the birth: a baby's records carry a grandmother's phone, not her child.
+    born = {"mother": date(1997, 1, 18), "father": date(1997, 1, 18),
+            "grandmother": date(1968, 8, 29)}[who]  # fmt: skip
+    sequence = 31 if who == "father" else 32  # the sequence's last digit: odd 男, even 女
+    guardian = _delivered("g-h1", name="胡杰", id_no=idno.make("320581", born, sequence),
+                          birth_date=born, sex_code="2", phone="18574715087")  # fmt: skip
+    baby = _vaccine("g-v1", name="胡欣怡", mother_id_no=guardian["id_no"],
+                    phone=guardian["phone"], birth_date=BIRTH, sex_code="2")  # fmt: skip
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], guardian, baby, background=background)
+    link_date(tmp_path, NIGHT[0])
+    links = _links(tmp_path, NIGHT[0])
+    related = pd.read_parquet(index.night_path(tmp_path, NIGHT[0], index.MOTHER_CHILD))
+    pairs = set(zip(related["mother_resident_id"], related["child_resident_id"], strict=True))
+    assert ((links[_id(guardian)], links[_id(baby)]) in pairs) is (who == "mother")
