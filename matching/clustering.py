@@ -194,7 +194,7 @@ def cluster_new(
 # given twice (a vaccine's dose at one clinic within weeks, a visit at one clinic on one day:
 # ``matching.services``).
 CONFLICT_COLUMNS = ("unique_id", "id_key", "id_valid", "mother_key", "birth_key", "birth_order",
-                    "delivery_key", "service_key", "service_on")  # fmt: skip
+                    "delivery_key", "service_key", "service_on", "service_mark")  # fmt: skip
 
 
 def conflict_sql(a: str = "a", b: str = "b") -> str:
@@ -205,7 +205,7 @@ def conflict_sql(a: str = "a", b: str = "b") -> str:
     OR {a}.mother_key = {b}.id_key OR {b}.mother_key = {a}.id_key
     OR ({a}.delivery_key = {b}.delivery_key AND {a}.mother_key = {b}.mother_key
         AND {a}.unique_id <> {b}.unique_id)
-    OR ({a}.service_key = {b}.service_key AND {a}.unique_id <> {b}.unique_id
+    OR ({a}.service_key = {b}.service_key AND {a}.service_mark <> {b}.service_mark
         AND abs(date_diff('day', {a}.service_on, {b}.service_on)) <= {DOSE_REPEAT_DAYS}))"""
 
 

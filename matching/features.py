@@ -140,9 +140,9 @@ WITH base AS (
         nullif({address_tail}, '') AS address_tail,
         CASE WHEN dataset = 'mch.delivery' AND role = 'newborn' THEN org_code END
             AS delivery_key,
-        child_care, newborn_on, service_key, service_on
+        child_care, newborn_on, service_key, service_on, service_mark
     FROM (SELECT s.*, c.unique_id IS NOT NULL AS child_care, c.newborn_on,
-              d.service_key, d.service_on
+              d.service_key, d.service_on, d.service_mark
           FROM (SELECT {typed} FROM {source}) s
           LEFT JOIN {cared} c ON c.unique_id = s.mention_id
           LEFT JOIN {services} d ON d.unique_id = s.mention_id)
@@ -167,7 +167,7 @@ SELECT * EXCLUDE (address_tail, id_no_valid, event_year),
     CASE WHEN address_tail IS NOT NULL THEN hash(address_tail) END AS address_key,
     md5(concat_ws('|', role_group, id_key, id_kind, mother_key, name, name_pinyin, birth_key,
                   sex_key, phone_key, district_key, address_tail, delivery_key, birth_order,
-                  service_key))
+                  service_key, service_mark))
         AS identity_hash
 FROM (
     SELECT * EXCLUDE (id_conv, mother_conv, parent_id, parent_birth, parent_name, birth_key,
@@ -230,7 +230,8 @@ def record_features(
     """Table ``table`` (one row per mention, ``unique_id`` = mention_id) made from the relation
     ``source`` holding person mentions; ``cared`` (unique_id, newborn_on) lists the mentions
     whose care says they are a child's, and a newborn's since when (``matching.care``);
-    ``services`` (unique_id, service_key, service_on) the dose or visit a mention records
+    ``services`` (unique_id, service_key, service_on, service_mark) the dose or visit a mention
+    records
     (``matching.services``)."""
     cared = cared or "(SELECT NULL::VARCHAR AS unique_id, NULL::DATE AS newborn_on LIMIT 0)"
     services = services or f"({SERVICES_NONE})"

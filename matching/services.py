@@ -12,15 +12,21 @@ clinic. Nothing in their identities tells them apart, but the services do:
   first: the source re-exports it with status voided; a revaccination, 补种, comes months later);
 - two child checkups, prenatal or postpartum visits at one clinic on one day are two people.
 
+A clerk may also enter one dose or one visit twice and void or delete the copy nights later:
+the copy says the same (the same instant of vaccination, the same measurements), twins' records
+do not (twins are vaccinated minutes apart, weigh differently). So two records of one service
+are two people only when their ``service_mark`` differs.
+
 Each mention records at most one service (a record is one dose or one visit): its
-``service_key`` says which, and two mentions with one key and ``service_on`` dates within
-``DOSE_REPEAT_DAYS`` are two people (``matching.clustering.conflict_sql``); the date of a visit
-is in its key, so only the same day matches. Adult health checkups are left out: a centre may
-file one day's examination under two exam numbers.
+``service_key`` says which, and two mentions with one key, ``service_on`` dates within
+``DOSE_REPEAT_DAYS`` and two marks are two people (``matching.clustering.conflict_sql``); the
+date of a visit is in its key, so only the same day matches. Adult health checkups are left
+out: a centre may file one day's examination under two exam numbers.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -36,33 +42,54 @@ from schemas.tables import files_sql
 DOSE_REPEAT_DAYS = 30
 
 EMPTY = (
-    "SELECT NULL::VARCHAR AS unique_id, NULL::VARCHAR AS service_key, NULL::DATE AS service_on "
-    "LIMIT 0"
+    "SELECT NULL::VARCHAR AS unique_id, NULL::VARCHAR AS service_key, NULL::DATE AS service_on, "
+    "NULL::VARCHAR AS service_mark LIMIT 0"
 )
 
-# std table → (the service's key beyond the clinic, its date, which rows count)
+
+@dataclass(frozen=True)
+class Service:
+    """How one std table's rows are keyed (beyond the clinic), dated and told from a copy."""
+
+    key: str
+    on: str
+    mark: str
+    counts: str = "true"
+
+
 SERVICES = {
-    "immunization": (
+    "immunization": Service(
         "coalesce(vaccine_cv_code, 'org:' || vaccine_code) || '|' || dose_no",
         "CAST(vaccinated_at AS DATE)",
+        "CAST(vaccinated_at AS VARCHAR)",
         "status = 'active' AND dose_no IS NOT NULL AND coalesce(vaccine_cv_code, vaccine_code) "
         "IS NOT NULL",
     ),
-    "child_checkup": ("strftime(checkup_date, '%Y%m%d')", "checkup_date", "true"),
-    "prenatal_visit": ("strftime(visit_date, '%Y%m%d')", "visit_date", "true"),
-    "postpartum_visit": ("strftime(visit_date, '%Y%m%d')", "visit_date", "true"),
-}
+    "child_checkup": Service(
+        "strftime(checkup_date, '%Y%m%d')", "checkup_date",
+        "concat_ws('|', height_cm, weight_kg, head_circumference_cm, development_result)",
+    ),
+    "prenatal_visit": Service(
+        "strftime(visit_date, '%Y%m%d')", "visit_date",
+        "concat_ws('|', gestational_weeks, weight_kg, systolic_bp, diastolic_bp, hemoglobin, "
+        "fundal_height_cm)",
+    ),
+    "postpartum_visit": Service(
+        "strftime(visit_date, '%Y%m%d')", "visit_date",
+        "concat_ws('|', days_after_delivery, systolic_bp, diastolic_bp, notes)",
+    ),
+}  # fmt: skip
 
 
 def service_marks(
     con: duckdb.DuckDBPyConnection, data: Path, after: date | None, through: date
 ) -> Rel:
-    """Table ``_service_marks`` (unique_id, service_key, service_on): the person mention of
+    """Table ``_service_marks`` (unique_id, service_key, service_on, service_mark): the mention of
     every dose or visit whose newest version was loaded after night ``after`` (all, if None)
     through ``through`` — the nights whose person mentions are linked tonight."""
     layout = Layout(data)
     parts = []
-    for name, (key, on, counts) in SERVICES.items():
+    for name, service in SERVICES.items():
         files = layout.std_files_between(name, after, through)
         if not files:
             continue
@@ -70,9 +97,11 @@ def service_marks(
                                      after=after)  # fmt: skip
         parts.append(f"""
             SELECT person_mention_id AS unique_id,
-                concat_ws('|', '{name}', org_code, {key}) AS service_key, {on} AS service_on
+                concat_ws('|', '{name}', org_code, {service.key}) AS service_key,
+                {service.on} AS service_on, nullif({service.mark}, '') AS service_mark
             FROM ({newest})
-            WHERE person_mention_id IS NOT NULL AND {on} IS NOT NULL AND {counts}""")
+            WHERE person_mention_id IS NOT NULL AND {service.on} IS NOT NULL
+              AND {service.counts}""")
     if not parts:
         return table(con, "_service_marks", EMPTY)
     return table(

@@ -409,16 +409,17 @@ def test_a_second_baby_without_an_older_one_may_be_a_twin(
     assert (links[_id(named)] == links[_id(second)]) is older_child
 
 
-@pytest.mark.parametrize("case", ["twins", "one child", "dose entered again"])
+@pytest.mark.parametrize("case", ["twins", "one child", "dose entered twice", "dose voided"])
 def test_one_vaccines_same_dose_twice_at_one_clinic_is_two_children(
     tmp_path: Path, case: str
 ) -> None:
     # 沈雨泽 and an unnamed baby (小沈, then 沈赟燕之子): one guardian's number (the father's),
     # one phone, one birth date and sex, one clinic; nothing in the identities tells them apart.
-    # - twins: each gets 卡介苗 dose 1 on day 0 and 乙肝 dose 1 a day apart. A child gets a dose
-    #   once: the named records are one twin, the unnamed ones the other.
+    # - twins: each gets 卡介苗 dose 1 on day 0, 25 minutes apart, and 乙肝 dose 1 a day apart.
+    #   A child gets a dose once: the named records are one twin, the unnamed ones the other.
     # - one child: 小沈 gets 脊灰 dose 1, no dose twice: the placeholder, then the name.
-    # - dose entered again: 小沈's 卡介苗 was voided and entered again under 沈雨泽: one child.
+    # - dose entered twice: 小沈's 卡介苗 is 沈雨泽's, entered again (the same instant): one child.
+    # - dose voided: 小沈's 卡介苗 was voided (given in error): one child.
     family = {"mother_id_no": idno.make("411528", date(1986, 7, 2), 35), "phone": "15910051195",
               "birth_date": BIRTH, "sex_code": "1"}  # fmt: skip
     bcg, hepb = {"vaccine_code": "0101", "dose_no": 1}, {"vaccine_code": "0201", "dose_no": 1}
@@ -426,9 +427,10 @@ def test_one_vaccines_same_dose_twice_at_one_clinic_is_two_children(
     named = [(_vaccine("s-1", name="沈雨泽", **family), {**bcg, "vaccinated_at": at}),
              (_vaccine("s-2", name="沈雨泽", **family), {**hepb, "vaccinated_at": at})]  # fmt: skip
     first = {"one child": {"vaccine_code": "0311", "dose_no": 1}}.get(case, bcg)
-    status = "voided" if case == "dose entered again" else "active"
+    when = at if case == "dose entered twice" else at + timedelta(minutes=25)
+    status = "voided" if case == "dose voided" else "active"
     unnamed = [(_vaccine("s-3", name="小沈", **family),
-                {**first, "vaccinated_at": at, "status": status})]  # fmt: skip
+                {**first, "vaccinated_at": when, "status": status})]  # fmt: skip
     if case == "twins":
         unnamed.append((_vaccine("s-4", name="沈赟燕之子", **family),
                         {**hepb, "vaccinated_at": at + timedelta(days=1)}))  # fmt: skip
@@ -446,30 +448,36 @@ def test_one_vaccines_same_dose_twice_at_one_clinic_is_two_children(
     assert (twin == others) is (case != "twins")
 
 
-@pytest.mark.parametrize("days_apart", [0, 42])
+@pytest.mark.parametrize("case", ["twins", "entered twice", "six weeks apart"])
 def test_two_child_checkups_at_one_clinic_on_one_day_are_two_children(
-    tmp_path: Path, days_apart: int
+    tmp_path: Path, case: str
 ) -> None:
     # 王芷涵 vaccinated on night 0, then checked twice at one child health clinic: one mother's
-    # number, one birth date and sex, one checkup with her own number. Checked on one day: a
-    # clinic checks a child once a day, so these are twins given one name, and the two
-    # checkups are never one resident, although each is close to the vaccination record.
-    # Six weeks apart: the 42-day check of one child, who is one resident.
+    # number, one birth date and sex, one checkup with her own number.
+    # - twins: checked on one day, each her own height and weight. A clinic checks a child once
+    #   a day: twins given one name. The checkups are never one resident, although each is
+    #   close to the vaccination record.
+    # - entered twice: one day, the same measurements: one checkup typed in twice, one child.
+    # - six weeks apart: the 42-day check of one child, who is one resident.
     mother = {"mother_id_no": idno.make("320581", date(1997, 12, 29), 48), "mother_name": "姚琴",
               "birth_date": BIRTH, "sex_code": "2", "name": "王芷涵"}  # fmt: skip
     vaccine = _vaccine("w-v1", **mother)
     own = _mch("w-c1", "child_checkup", "child", id_no=idno.make("320581", BIRTH, 14), **mother)
     other = _mch("w-c2", "child_checkup", "child", **mother)
-    visits = [(own, {"checkup_date": BIRTH + timedelta(days=30)}),
-              (other, {"checkup_date": BIRTH + timedelta(days=30 + days_apart)})]  # fmt: skip
+    day = BIRTH + timedelta(days=30)
+    measured = {"checkup_date": day, "height_cm": 52.2, "weight_kg": 4.2}
+    second = {"twins": {"checkup_date": day, "height_cm": 50.5, "weight_kg": 3.4},
+              "entered twice": measured,
+              "six weeks apart": {"checkup_date": day + timedelta(days=42), "height_cm": 57.0,
+                                  "weight_kg": 5.6}}[case]  # fmt: skip
     background = small_city(300, seed=5, start=D1, nights=1).mentions
     land(tmp_path, NIGHT[0], vaccine, background=background)
     link_date(tmp_path, NIGHT[0])
     land(tmp_path, NIGHT[1], own, other)
-    _event_std(tmp_path, NIGHT[1], visits)
+    _event_std(tmp_path, NIGHT[1], [(own, measured), (other, second)])
     link_date(tmp_path, NIGHT[1])
     links = _links(tmp_path, NIGHT[1])
-    assert (links[_id(own)] == links[_id(other)]) is (days_apart > 0)
+    assert (links[_id(own)] == links[_id(other)]) is (case != "twins")
     assert links[_id(vaccine)] in {links[_id(own)], links[_id(other)]}
 
 
