@@ -70,6 +70,11 @@ def sex_code(id_no: str) -> str:
     return "1" if int(id_no[16]) % 2 else "2"
 
 
+def sex_code_sql(id_no: str) -> str:
+    """``sex_code`` in SQL over the column or expression ``id_no`` (18 characters)."""
+    return f"CASE WHEN try_cast(substr({id_no}, 17, 1) AS INTEGER) % 2 = 1 THEN '1' ELSE '2' END"
+
+
 def normalise(raw: str | None) -> str | None:
     """The safe repairs of a typed-in number: spaces dropped, full-width → half-width, ``x`` →
     ``X``, a legacy 15-digit number → 18. Anything else is returned as it is (never guessed)."""

@@ -32,6 +32,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
+from kernel import idno
 from matching.clustering import CONFLICT_COLUMNS, components, conflict_sql
 from matching.maternal import another_birth
 from matching.relations import Rel, table
@@ -80,8 +81,10 @@ def _mentions(features: str, links: str, where: str) -> str:
 _EVIDENCE = """
 WITH child AS ({children}),
 related AS ({related}),  -- adult records a child's record may name, and delivery rows' mothers
-adult AS (  -- what such a woman's own records say of her
-    SELECT resident_id, mode(sex_key) AS sex, min(birth_key) AS birth
+adult AS (  -- what such a woman's own records say of her: the sex her valid number says
+    -- first (a father's record with 女 mistyped on it is still a man's)
+    SELECT resident_id,
+        coalesce(max({id_sex}) FILTER (id_valid), mode(sex_key)) AS sex, min(birth_key) AS birth
     FROM ({adults}) GROUP BY resident_id),
 own_id AS (  -- an adult's own checksum-valid number → her resident
     SELECT DISTINCT id_key, resident_id FROM related
@@ -150,7 +153,7 @@ def mother_evidence(con: duckdb.DuckDBPyConnection, features: str, links: str) -
         children=_mentions(features, links, "f.role_group = 'child'"), related=related,
         adults=_mentions(features, links, "f.role_group = 'adult' AND l.resident_id IN "
                                           "(SELECT resident_id FROM related)"),
-        low=low, high=high,
+        low=low, high=high, id_sex=idno.sex_code_sql("id_key"),
     ))  # fmt: skip
 
 

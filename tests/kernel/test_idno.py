@@ -73,6 +73,14 @@ def test_duckdb_macros() -> None:
         assert found is valid, why
 
 
+def test_sex_in_sql_is_the_sequence_digits_parity() -> None:
+    # 11010519491231002X: sequence 002, even → 女; 320505198503070116: sequence 011, odd → 男
+    con = duckdb.connect()
+    for id_no, sex in (("11010519491231002X", "2"), ("320505198503070116", "1")):
+        assert idno.sex_code(id_no) == sex
+        assert con.execute(f"SELECT {idno.sex_code_sql('?')}", [id_no]).fetchone()[0] == sex
+
+
 @pytest.mark.parametrize(("typed", "standard", "valid", "why"), TYPED)
 def test_per_value_rules(typed: str, standard: str | None, valid: bool, why: str) -> None:
     assert idno.normalise(typed) == standard, why

@@ -501,3 +501,27 @@ def test_a_babys_guardian_is_its_mother_only_if_she_could_be(tmp_path: Path, who
     related = pd.read_parquet(index.night_path(tmp_path, NIGHT[0], index.MOTHER_CHILD))
     pairs = set(zip(related["mother_resident_id"], related["child_resident_id"], strict=True))
     assert ((links[_id(guardian)], links[_id(baby)]) in pairs) is (who == "mother")
+
+
+def test_a_fathers_record_typed_female_does_not_make_him_the_mother_of_two_babies(
+    tmp_path: Path,
+) -> None:
+    # 胡杰's hospital record says 女 (mistyped; his valid number says 男). Twin girls born one
+    # day: 小胡's vaccination record carries his number and another phone; 胡欣怡's a number
+    # with a typo in it and his phone. Nothing but him ties the two babies' records; a father
+    # is not a mother, so "one mother, one birth, one child" must not join them.
+    born = date(1997, 1, 18)
+    father = _delivered("h-f", name="胡杰", id_no=idno.make("320581", born, 313),
+                        birth_date=born, sex_code="2", phone="18574715087")  # fmt: skip
+    typo = father["id_no"][:6] + "16" + father["id_no"][8:]
+    first = _vaccine("h-v1", name="小胡", mother_id_no=father["id_no"], phone="19514046708",
+                     birth_date=BIRTH, sex_code="2")  # fmt: skip
+    second = _vaccine("h-v2", name="胡欣怡", mother_id_no=typo, phone=father["phone"],
+                      birth_date=BIRTH, sex_code="2")  # fmt: skip
+    background = small_city(300, seed=5, start=D1, nights=1).mentions
+    land(tmp_path, NIGHT[0], father, background=background)
+    link_date(tmp_path, NIGHT[0])
+    land(tmp_path, NIGHT[1], first, second)
+    link_date(tmp_path, NIGHT[1])
+    links = _links(tmp_path, NIGHT[1])
+    assert links[_id(first)] != links[_id(second)]
