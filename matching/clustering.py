@@ -191,7 +191,7 @@ def cluster_new(
 # to mother_key by the features); two birth orders (大宝 and 二宝: twins, or two children of one
 # family); a record that names the other's ID number as its mother's (a baby and its mother);
 # two babies of one mother in one delivery register (twins: one row per baby); one service
-# given twice (a vaccine's dose at one clinic within weeks, a visit at one clinic on one day:
+# given twice (a vaccine's dose at one clinic within a week, a visit at one clinic on one day:
 # ``matching.services``).
 CONFLICT_COLUMNS = ("unique_id", "id_key", "id_valid", "mother_key", "birth_key", "birth_order",
                     "delivery_key", "service_key", "service_on", "service_mark")  # fmt: skip

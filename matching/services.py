@@ -38,8 +38,10 @@ from matching.relations import Rel, table
 from schemas.tables import files_sql
 
 # How far apart one clinic's two records of a vaccine's same dose say two children: twins
-# are vaccinated the same day or the next; a repeated dose (补种) comes months later.
-DOSE_REPEAT_DAYS = 30
+# are vaccinated the same day or the next; a repeated dose (补种) comes months later. Kept to a
+# week: a dose typed in again weeks later (one child in our simulator's families city) must
+# not split a child.
+DOSE_REPEAT_DAYS = 7
 
 EMPTY = (
     "SELECT NULL::VARCHAR AS unique_id, NULL::VARCHAR AS service_key, NULL::DATE AS service_on, "
