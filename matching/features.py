@@ -231,8 +231,7 @@ def record_features(
     ``source`` holding person mentions; ``cared`` (unique_id, newborn_on) lists the mentions
     whose care says they are a child's, and a newborn's since when (``matching.care``);
     ``services`` (unique_id, service_key, service_on, service_mark) the dose or visit a mention
-    records
-    (``matching.services``)."""
+    records (``matching.services``)."""
     cared = cared or "(SELECT NULL::VARCHAR AS unique_id, NULL::DATE AS newborn_on LIMIT 0)"
     services = services or f"({SERVICES_NONE})"
     con.execute(MACROS)
