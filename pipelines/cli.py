@@ -176,13 +176,13 @@ def _run_night(sources: Path, data: Path, night: date, engine: str) -> object:
 
 
 def _backfill(sources: Path, data: Path, first: date, last: date, engine: str) -> list:
-    """A bar per stage, advanced night by night."""
-    from pipelines.run import STAGES, backfill, backfill_nights, days_between
+    """A bar per stage, advanced step by step (a night, or a range of nights at once)."""
+    from pipelines.run import STAGES, backfill, backfill_steps, days_between
 
     nights = list(days_between(first, last))
     with _progress() as bar:
         tasks = {
-            name: bar.add_task(name, total=len(backfill_nights(name, nights))) for name, _ in STAGES
+            name: bar.add_task(name, total=len(backfill_steps(name, nights))) for name, _ in STAGES
         }
         done: list[tuple[str, date]] = []
 

@@ -13,7 +13,9 @@ the nightly run in one process (``pipelines.extract.extract_date``).
 
 A range of nights (``backfill``, ``healtharchive run --date A --through B``) runs in bulk: stage
 by stage, each stage over every night in order before the next stage starts, the preflight and
-reference once, publish once for the last night. It gives what the nights one by one give
+reference once, publish once for the last night; the validate stage in one call for the nights
+before the last (``RANGE_STEPS``: Great Expectations run once per dataset over a batch of
+nights, not once per dataset and night). It gives what the nights one by one give
 because a stage's work for night D reads only its own earlier nights and earlier stages'
 partitions through D (``Layout.nights(through=D)``, ``kernel.sql.current_version_sql``), never
 a later stage's output; link goes night by night, each night's resident IDs built on the night
@@ -71,19 +73,19 @@ def stage_extract(sources: Path, data: Path, day: date) -> Any:
 
 
 def stage_validate(sources: Path, data: Path, day: date) -> Any:
-    from quality import build_data_docs
+    from quality import build_data_docs, validate_date
 
-    summary = validate_deliveries(sources, data, day)
+    summary = validate_date(data, day)
     build_data_docs(data, day)  # offline Data Docs of tonight's validation, for governance staff
     return summary
 
 
-def validate_deliveries(sources: Path, data: Path, day: date) -> Any:
-    """The validate stage without its Data Docs: a backfill's nights before the last (the Data
-    Docs site shows one night, the last built, and is rebuilt whole from the stored results)."""
-    from quality import validate_date
+def validate_range(sources: Path, data: Path, nights: list[date]) -> list[Any]:
+    """The validate stage over several nights at once (``quality.validate_nights``), without
+    the Data Docs site, which shows one night, the last built."""
+    from quality.validate import validate_nights
 
-    return validate_date(data, day)
+    return validate_nights(data, nights)
 
 
 def stage_standardise(sources: Path, data: Path, day: date) -> Any:
@@ -236,7 +238,7 @@ def run_date(
     def run(name: str) -> None:
         if on_stage:
             on_stage(name)
-        _timed(night, name, sources, data, engine=engine)
+        _timed(night, name, sources, data, engine)
 
     run("preflight")  # before the lock: a run that cannot start writes nothing at all
     _private(data)
@@ -249,6 +251,11 @@ def run_date(
 # What a backfill runs once rather than every night: the preflight and reference read no night;
 # publish builds the state after the last night, which already holds every night's history.
 ONCE_FIRST, ONCE_LAST = ("preflight", "reference"), ("publish",)
+# Stages a backfill runs over the nights before the last in one call, each night's outputs
+# still its own; the last night then runs alone, as the scheduler would run it.
+RANGE_STEPS: dict[str, Callable[[Path, Path, list[date]], list[Any]]] = {
+    "validate": validate_range,
+}
 
 
 class RangeRefused(RuntimeError):
@@ -273,20 +280,31 @@ def backfill(
     sources, data = Path(sources).resolve(), Path(data).resolve()
     nights = {day: NightResult(day) for day in days_between(first, last)}
 
-    def run(name: str, day: date) -> None:
+    def run(name: str, days: list[date]) -> None:
         if on_stage:
-            on_stage(day, name)
-        quick = name == "validate" and day != last  # Data Docs of the last night only
-        _timed(nights[day], name, sources, data, validate_deliveries if quick else None, engine)
+            on_stage(days[0], name)
+        if len(days) == 1:
+            _timed(nights[days[0]], name, sources, data, engine=engine)
+        else:
+            _timed_range([nights[d] for d in days], name, sources, data)
 
-    run("preflight", first)  # before the lock, as run_date does
+    run("preflight", [first])  # before the lock, as run_date does
     _private(data)
     with exclusive(Layout(data).run_lock):
         _refuse_going_back(data, last)
         for name, _ in STAGES[1:]:
-            for day in backfill_nights(name, list(nights)):
-                run(name, day)
+            for days in backfill_steps(name, list(nights)):
+                run(name, days)
     return list(nights.values())
+
+
+def backfill_steps(stage: str, nights: list[date]) -> list[list[date]]:
+    """The calls a backfill makes of ``stage``, each with its nights: one a night, or one for
+    the nights before the last and one for the last (``RANGE_STEPS``)."""
+    days = backfill_nights(stage, nights)
+    if stage in RANGE_STEPS and len(days) > 1:
+        return [days[:-1], days[-1:]]
+    return [[day] for day in days]
 
 
 def backfill_nights(stage: str, nights: list[date]) -> list[date]:
@@ -309,21 +327,23 @@ def _refuse_going_back(data: Path, last: date) -> None:
 
 
 def _timed(
-    night: NightResult,
-    name: str,
-    sources: Path,
-    data: Path,
-    step: Callable[[Path, Path, date], Any] | None = None,
-    engine: str = "duckdb",
+    night: NightResult, name: str, sources: Path, data: Path, engine: str = "duckdb"
 ) -> None:
-    """Run stage ``name`` (or ``step`` in its place) for ``night``, keeping its result and its
-    seconds."""
+    """Run stage ``name`` for ``night``, keeping its result and its seconds."""
     started = time.perf_counter()
-    if step is None:
-        night.results[name] = run_stage(name, sources, data, night.day, engine)
-    else:
-        night.results[name] = _locked(step, sources, data, night.day)
+    night.results[name] = run_stage(name, sources, data, night.day, engine)
     night.seconds[name] = round(time.perf_counter() - started, 2)
+
+
+def _timed_range(nights: list[NightResult], name: str, sources: Path, data: Path) -> None:
+    """Run stage ``name``'s range step for ``nights`` at once; each night keeps its own result
+    and an equal share of the seconds."""
+    days = [n.day for n in nights]
+    started = time.perf_counter()
+    found = _locked(lambda s, d, _: RANGE_STEPS[name](s, d, days), sources, data, days[0])
+    share = round((time.perf_counter() - started) / len(nights), 2)
+    for night, result in zip(nights, found, strict=True):
+        night.results[name], night.seconds[name] = result, share
 
 
 def _private(data: Path) -> None:

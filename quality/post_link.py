@@ -20,13 +20,12 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
-import jinja2
 import pandas as pd
 import pyarrow as pa
 
 from kernel.layout import Layout
 from quality import results
-from quality.registry import Target, lake_targets, sql_template, validate_registry
+from quality.registry import Target, lake_targets, render_template, validate_registry
 from quality.sql_checks import aggregate, connect, literal, quote
 from schemas.contracts import std_contracts
 from schemas.tables import night_sql, std_current_sql, write_table
@@ -34,7 +33,6 @@ from schemas.tables import night_sql, std_current_sql, write_table
 log = logging.getLogger(__name__)
 
 GROUP = ("source", "dataset", "org_code")
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 # used by several checks: computed once per run instead of once per template
 _MATERIALISED = ("encounter", "immunization")
 
@@ -106,7 +104,7 @@ def render(target: Target, day: date) -> str:
         "not_auto": ", ".join(literal(m) for m in params.get("not_auto", [])),
         "conflict": quote(params.get("conflict", "")),
     }  # fmt: skip
-    rows = _ENV.from_string(sql_template(target.check.template or "")).render(**values)
+    rows = render_template(target.check.template or "", **values)
     return aggregate(rows, GROUP)
 
 

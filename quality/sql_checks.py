@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import duckdb
-import jinja2
 import pandas as pd
 
 from kernel import idno
@@ -20,12 +19,11 @@ from kernel.city import city
 from kernel.sql import quote_name as quote
 from kernel.sql import sql_string as literal
 from quality.raw import ORG
-from quality.registry import Target, checks, sql_template, targets
+from quality.registry import Target, checks, render_template, targets
 from quality.results import EXAMPLES
 from schemas.contracts import Contract
 
 TABLE = "delivery"
-_ENV = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -125,7 +123,7 @@ def render(target: Target, contract: Contract, day: date) -> str:
     """The SQL of one target of one check for night ``day``: org_code, checked, failed, examples."""
     values = {"table": TABLE, "org": quote(ORG), "key": record_key(contract)}
     values |= _template_values(target, contract, day)
-    rows = _ENV.from_string(sql_template(target.check.template or "")).render(**values)
+    rows = render_template(target.check.template or "", **values)
     return aggregate(rows)
 
 

@@ -15,24 +15,28 @@ import json
 import logging
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from kernel.atomic import replace_dir
 from kernel.layout import Layout
 from quality import gx_run, load_log, results, sql_checks
-from quality.raw import DatasetNight, read_dataset
+from quality.raw import ORG, DatasetNight, read_dataset
 from quality.registry import validate_registry
 from quality.suites import suite_spec
 from schemas.contracts import Contract, source_contracts
 from schemas.tables import write_table
 
 log = logging.getLogger(__name__)
+# raw rows a GE run takes at most in a range of nights (a batch; a bigger night goes alone)
+BATCH_ROWS = 500_000
 
 
 @dataclass(frozen=True)
@@ -53,16 +57,24 @@ class QualitySummary:
 
 @dataclass
 class _Run:
-    """One validate run: its inputs, the lazily opened GE context and the DuckDB connection."""
+    """One night of a validate run: its inputs, its results so far and its GE documents."""
 
     layout: Layout
     day: date
     load_log: pd.DataFrame | None
-    con: Any = None
-    context: Any = None
     gx_docs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parts: list[pd.DataFrame] = field(default_factory=list)
     deliveries: int = 0
     rows: int = 0
+
+
+@dataclass
+class _Batch:
+    """Nights validated together: one DuckDB connection, one GE context, one GE run a dataset."""
+
+    runs: list[_Run]
+    con: Any
+    context: Any = None
 
     def gx_context(self) -> Any:
         if self.context is None:
@@ -70,33 +82,71 @@ class _Run:
         return self.context
 
 
-def _validate_dataset(run: _Run, contract: Contract) -> pd.DataFrame | None:
-    """quality.result rows of one dataset, or None when nothing was delivered or logged for it."""
-    night = read_dataset(run.layout.root, contract, run.day)
-    logged = load_log.logged_for(run.load_log, contract)
-    if not night.orgs and (logged is None or logged.empty):
-        return None
-    parts = [results.schema_counts(night), load_log.load_log_counts(night, logged)]
-    conforming = sorted(set(night.orgs) - set(night.bad_columns))
-    if conforming:
-        parts.append(_gx_counts(run, night, conforming, logged))
-        parts.append(sql_checks.run_sql_checks(run.con, contract, night.table, conforming, run.day))
-    filled = [p for p in parts if not p.empty]
-    run.deliveries += len(night.orgs)
-    run.rows += sum(night.raw_rows.values())
-    log.info("validated %s: %d deliveries", contract.dataset, len(night.orgs))
-    return results.describe(pd.concat(filled, ignore_index=True), contract, run.day)
+@dataclass(frozen=True)
+class _Delivered:
+    """One night's deliveries of one dataset, with what the load log says of them."""
+
+    run: _Run
+    night: DatasetNight
+    logged: pd.DataFrame | None
+
+    @property
+    def conforming(self) -> list[str]:
+        return sorted(set(self.night.orgs) - set(self.night.bad_columns))
 
 
-def _gx_counts(
-    run: _Run, night: DatasetNight, orgs: list[str], logged: pd.DataFrame | None
-) -> pd.DataFrame:
-    contract = night.contract
-    total = None if logged is None else load_log.expected_rows(logged, orgs)
-    frame = gx_run.to_frame(night.table, contract)
-    result = gx_run.run_suite(run.gx_context(), contract, frame, suite_spec(contract, total))
-    run.gx_docs[contract.dataset] = gx_run.scrubbed(result, contract)
-    return gx_run.per_org_counts(frame, result, orgs, gx_run.record_keys(frame, contract))
+def _validate_dataset(batch: _Batch, contract: Contract) -> None:
+    """One dataset over the batch's nights: each night's quality.result rows join its run."""
+    found = []
+    for run in batch.runs:
+        night = read_dataset(run.layout.root, contract, run.day)
+        logged = load_log.logged_for(run.load_log, contract)
+        if night.orgs or (logged is not None and not logged.empty):
+            found.append(_Delivered(run, night, logged))
+    checked = [d for d in found if d.conforming]
+    gx_counts = _gx_counts(batch, contract, checked) if checked else {}
+    for d in found:
+        night, run = d.night, d.run
+        parts = [results.schema_counts(night), load_log.load_log_counts(night, d.logged)]
+        if d.conforming:
+            parts.append(gx_counts[run.day])
+            parts.append(
+                sql_checks.run_sql_checks(batch.con, contract, night.table, d.conforming, run.day)
+            )
+        filled = [p for p in parts if not p.empty]
+        run.deliveries += len(night.orgs)
+        run.rows += sum(night.raw_rows.values())
+        run.parts.append(results.describe(pd.concat(filled, ignore_index=True), contract, run.day))
+    log.info("validated %s: %d nights", contract.dataset, len(found))
+
+
+def _gx_counts(batch: _Batch, contract: Contract, checked: list[_Delivered]) -> dict[date, Any]:
+    """GE once over every night's conforming deliveries of one dataset; counts per night.
+
+    Nights are told apart by making the org column ``<night>|<org>``: the per-org counts become
+    per night and org, and the key's uniqueness holds within one night's delivery, as alone.
+    """
+    frame = gx_run.to_frame(pa.concat_tables([d.night.table for d in checked]), contract)
+    keys = gx_run.record_keys(frame, contract)  # by the real org, before it gets its night
+    nights = np.repeat([str(d.run.day) for d in checked], [d.night.table.num_rows for d in checked])
+    frame[ORG] = nights + "|" + frame[ORG].astype(str).to_numpy()
+    groups = [f"{d.run.day}|{org}" for d in checked for org in d.conforming]
+    logged = [
+        load_log.expected_rows(d.logged, d.conforming) for d in checked if d.logged is not None
+    ]
+    total = sum(logged) if len(logged) == len(checked) else None
+    result = gx_run.run_suite(batch.gx_context(), contract, frame, suite_spec(contract, total))
+    doc = gx_run.scrubbed(result, contract)
+    if len(checked) > 1:  # the document of a run over several nights says which
+        doc.setdefault("meta", {})["validated_nights"] = [str(d.run.day) for d in checked]
+    counts = gx_run.per_org_counts(frame, result, groups, keys)
+    night_of, _, org = counts["org_code"].str.partition("|").iloc[:, [0, 1, 2]].T.to_numpy()
+    counts = counts.assign(org_code=org)
+    by_night = {}
+    for d in checked:
+        d.run.gx_docs[contract.dataset] = doc
+        by_night[d.run.day] = counts[night_of == str(d.run.day)].reset_index(drop=True)
+    return by_night
 
 
 def _write_gx_docs(layout: Layout, day: date, docs: dict[str, dict[str, Any]]) -> None:
@@ -111,24 +161,59 @@ def _write_gx_docs(layout: Layout, day: date, docs: dict[str, dict[str, Any]]) -
 
 def validate_date(data: Path, day: date) -> QualitySummary:
     """Validate every raw delivery of night ``day``; write results and held deliveries."""
-    started = time.perf_counter()
+    (summary,) = validate_nights(data, [day])
+    return summary
+
+
+def validate_nights(data: Path, nights: list[date]) -> list[QualitySummary]:
+    """Validate several nights, each as ``validate_date`` would, with GE run once per dataset
+    over a batch of nights (``BATCH_ROWS``) instead of once per dataset and night: GE's fixed
+    cost a run, not the rows, is most of a night's validation. Each night's GE document is its
+    batch's (marked ``validated_nights``); every other output is the night's own."""
     validate_registry()
     layout = Layout(data)
-    run = _Run(layout, day, load_log.read_load_log(layout.root, day))
+    runs = [_Run(layout, day, load_log.read_load_log(layout.root, day)) for day in nights]
+    summaries = []
+    for batch_runs in _batches(runs):
+        started = time.perf_counter()
+        batch = _Batch(batch_runs, sql_checks.connect())
+        try:
+            for contract in source_contracts().values():
+                _validate_dataset(batch, contract)
+        finally:
+            batch.con.close()
+        share = (time.perf_counter() - started) / len(batch_runs)  # GE's run is the batch's
+        summaries += [_finish(run, time.perf_counter() - share) for run in batch_runs]
+    return summaries
+
+
+def _batches(runs: list[_Run]) -> Iterator[list[_Run]]:
+    """Consecutive nights whose raw rows, by their load logs, add up to ``BATCH_ROWS`` at most
+    (a night over it alone): GE keeps every failing row's index of a run in memory."""
+    batch: list[_Run] = []
+    rows = 0
+    for run in runs:
+        night_rows = 0 if run.load_log is None else int(run.load_log["rows_accepted"].sum())
+        if batch and rows + night_rows > BATCH_ROWS:
+            yield batch
+            batch, rows = [], 0
+        batch.append(run)
+        rows += night_rows
+    if batch:
+        yield batch
+
+
+def _finish(run: _Run, started: float) -> QualitySummary:
+    """Write night ``run.day``'s results, held deliveries and GE documents."""
     if run.load_log is None:
-        log.warning("no load log for %s: row counts are not reconciled", day)
-    run.con = sql_checks.connect()
-    try:
-        parts = [_validate_dataset(run, c) for c in source_contracts().values()]
-    finally:
-        run.con.close()
-    parts = [p for p in parts if p is not None]
-    table = results.finalise(parts)
+        log.warning("no load log for %s: row counts are not reconciled", run.day)
+    table = results.finalise(run.parts)
     held = results.held_deliveries(table)
+    layout, day = run.layout, run.day
     write_table(table, "quality.result", layout.night("quality.result", day, "validate"))
     write_table(held, "quality.held_deliveries", layout.night("quality.held_deliveries", day))
     _write_gx_docs(layout, day, run.gx_docs)
-    summary = _summary(run, len(parts), table, held, started)
+    summary = _summary(run, len(run.parts), table, held, started)
     log.info(
         "validate %s: %d result rows, %d deliveries held, %.1f s",
         day, summary.results, summary.held, summary.seconds,

@@ -95,6 +95,8 @@ def test_stage_by_stage_and_publish_once_for_the_last_night(city: Ran) -> None:
     stages = [s for _, s in city.steps]
     assert [s for i, s in enumerate(stages) if s not in stages[:i]] == [n for n, _ in STAGES]
     assert [d for d, s in city.steps if s == "link"] == nights
+    # validate: the nights before the last in one call, then the last as the scheduler runs it
+    assert [d for d, s in city.steps if s == "validate"] == [START, LAST]
     assert [d for d, s in city.steps if s in ("preflight", "reference")] == [START, START]
     assert [d for d, s in city.steps if s == "publish"] == [LAST]
     published = sorted(p.name for p in (city.bulk / "reports/publish").glob("*.json"))

@@ -125,6 +125,23 @@ def test_the_same_file_on_a_later_night_is_a_duplicate(city: tuple[Path, Path]) 
     assert _log(data, DAY2).loc[("dose", "V001"), "status"] == "duplicate"
 
 
+def test_a_duplicate_names_the_first_load_and_an_unreadable_log_breaks_nothing(
+    city: tuple[Path, Path],
+) -> None:
+    sources, data = city
+    extract_date(sources, data, DAY)
+    first_id = _log(data).loc[("dose", "V001"), "load_id"]
+    drops = sources / "vaccination"
+    for day in (DAY2, DAY3 := DAY2 + timedelta(days=1)):
+        shutil.copytree(drops / DAY.isoformat(), drops / day.isoformat())
+    extract_date(sources, data, DAY2)
+    extract_date(sources, data, DAY3)  # the same bytes a third time: the first load is named
+    assert _log(data, DAY3).loc[("dose", "V001"), "duplicate_of"] == first_id
+    Layout(data).night("ops.load_log", DAY).write_bytes(b"not parquet")  # a damaged old log
+    extract_date(sources, data, DAY3)  # its loads are forgotten, the night still runs
+    assert _log(data, DAY3).loc[("dose", "V001"), "status"] == "loaded"
+
+
 def test_changed_content_on_a_later_night_is_loaded(city: tuple[Path, Path]) -> None:
     sources, data = city
     extract_date(sources, data, DAY)

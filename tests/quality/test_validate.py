@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -130,3 +131,30 @@ def test_a_night_without_deliveries_writes_empty_outputs(tmp_path: Path) -> None
     assert pq.read_table(Layout(tmp_path).night("quality.held_deliveries", D)).column_names == [
         "source", "dataset", "org_code", "reason",
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("batch_rows", [1, 10_000])  # every night alone; both nights in one run
+def test_nights_validated_together_give_each_night_its_own_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
+    import quality.validate as validate
+
+    nights = [D, D2 := date(2026, 3, 2)]  # the same deliveries again: the same keys each night
+    alone, together = tmp_path / "alone", tmp_path / "together"
+    for data in (alone, together):
+        for day in nights:
+            write_sample_night(data, day)
+    for day in nights:
+        validate_date(alone, day)
+    monkeypatch.setattr(validate, "BATCH_ROWS", batch_rows)
+    summaries = validate.validate_nights(together, nights)
+    assert [s.day for s in summaries] == nights and [s.held for s in summaries] == [5, 5]
+    for day in nights:
+        for table, parts in (("quality.result", ["validate"]), ("quality.held_deliveries", [])):
+            alone_t, together_t = (
+                pq.read_table(Layout(d).night(table, day, *parts)) for d in (alone, together)
+            )
+            assert together_t.equals(alone_t)
+    doc = Layout(together).gx_results(D2) / "hospital.patient.json"
+    marked = json.loads(doc.read_text(encoding="utf-8")).get("meta", {}).get("validated_nights")
+    assert marked == (None if batch_rows == 1 else [str(D), str(D2)])
