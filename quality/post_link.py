@@ -28,7 +28,7 @@ from quality import results
 from quality.registry import Target, lake_targets, render_template, validate_registry
 from quality.sql_checks import aggregate, connect, literal, quote
 from schemas.contracts import std_contracts
-from schemas.tables import night_sql, std_current_sql, write_table
+from schemas.tables import night_sql, std_current_sql, std_loaded_sql, write_table
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +58,8 @@ PART = "check"  # this stage's part of quality.result (validate writes the other
 def prepare(con: duckdb.DuckDBPyConnection, data: Path, day: date) -> None:
     """The relations lake templates read: current_<table> (every std table as it stands after
     the night), mention_link (current mentions with the night's resident_id and link_method),
-    resident_fact and review_mention."""
+    resident_fact and review_mention. The rows a target checks are read apart, from their
+    night's partitions on (``_loaded_on``): only checks across records read the history."""
     layout = Layout(data)
     crosswalk = layout.night("mpi.record_link", day)
     if not crosswalk.exists():
@@ -81,13 +82,19 @@ def prepare(con: duckdb.DuckDBPyConnection, data: Path, day: date) -> None:
     con.execute(f"CREATE TEMP TABLE resident_fact AS SELECT * FROM ({resident})")
 
 
-def _loaded_on(table: str, day: date) -> str:
-    """The current rows of a std table that were loaded on night ``day``."""
-    source = "mention_link" if table == "person_mention" else f"current_{table}"
-    return f"(SELECT * FROM {source} WHERE load_date = DATE '{day.isoformat()}')"
+def _loaded_on(layout: Layout, table: str, night: date, day: date) -> str:
+    """The rows of a std table loaded on ``night`` that are current after night ``day`` (read
+    from the partitions since ``night`` only); person mentions with the night's resident_id
+    and link_method, as ``mention_link`` has them."""
+    rows = f"({std_loaded_sql(layout, table, night, day)})"
+    if table != "person_mention":
+        return rows
+    links = night_sql(layout, "mpi.record_link", day)
+    return f"""(SELECT m.*, l.resident_id, l.link_method
+        FROM {rows} m LEFT JOIN ({links}) l USING (mention_id))"""
 
 
-def render(target: Target, day: date) -> str:
+def render(target: Target, layout: Layout, day: date) -> str:
     """The SQL of one lake target: source, dataset, org_code, checked, failed, examples.
 
     ``night`` is what the target checks: the records loaded tonight or, with ``grace_days``,
@@ -97,7 +104,7 @@ def render(target: Target, day: date) -> str:
     table = target.dataset.split(".", 1)[1]
     checked_night = day - timedelta(days=int(params.get("grace_days", 0)))
     values = {
-        "night": _loaded_on(table, checked_night), "field": quote(target.field),
+        "night": _loaded_on(layout, table, checked_night, day), "field": quote(target.field),
         "day": f"DATE '{day.isoformat()}'", "low": params.get("low"), "high": params.get("high"),
         "female_only": bool(params.get("female_only")),
         "roles": ", ".join(literal(r) for r in params.get("roles", [])),
@@ -108,11 +115,11 @@ def render(target: Target, day: date) -> str:
     return aggregate(rows, GROUP)
 
 
-def run_lake_checks(con: duckdb.DuckDBPyConnection, day: date) -> pd.DataFrame:
+def run_lake_checks(con: duckdb.DuckDBPyConnection, layout: Layout, day: date) -> pd.DataFrame:
     """Every lake target over the prepared relations → quality.result rows (pandas)."""
     parts = []
     for target in lake_targets():
-        counts = con.execute(render(target, day)).df()
+        counts = con.execute(render(target, layout, day)).df()
         counts = counts[counts["checked"] > 0]  # e.g. a dose has no adult role to check IDs of
         if counts.empty:
             continue
@@ -130,7 +137,7 @@ def check_date(data: Path, day: date) -> CheckSummary:
     con = connect()
     try:
         prepare(con, data, day)
-        table = results.finalise([run_lake_checks(con, day)])
+        table = results.finalise([run_lake_checks(con, Layout(data), day)])
     finally:
         con.close()
     path = write_table(table, "quality.result", Layout(data).night("quality.result", day, PART))

@@ -18,7 +18,7 @@ older file lacks it), and a table nobody has written yet reads as empty instead 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyarrow as pa
@@ -74,6 +74,20 @@ def std_current_sql(layout: Layout, table: str, through: date, keys: str | None 
     key = _single_key(spec)
     rows = parquet_sql(files) + (f" WHERE {_among(key, keys)}" if keys else "")
     return typed_sql(spec, current_version_sql(rows, key, through))
+
+
+def std_loaded_sql(layout: Layout, table: str, night: date, through: date) -> str:
+    """The records of ``std.<table>`` loaded on ``night`` that are still current after night
+    ``through`` (as ``std_current_sql`` filtered to that load date), reading only the partitions
+    from ``night`` on: a newer version of a record can only have been loaded later, so the
+    history before it cannot change which version is current."""
+    spec = contract(f"std.{table}")
+    before = night - timedelta(days=1)
+    files = layout.std_files_between(table, before, through)
+    if not files:
+        return typed_sql(spec, None)
+    current = current_version_sql(parquet_sql(files), _single_key(spec), through, after=before)
+    return typed_sql(spec, f"SELECT * FROM ({current}) WHERE load_date = {sql_date(night)}")
 
 
 def std_history_sql(layout: Layout, table: str, through: date, keys: str | None = None) -> str:

@@ -16,7 +16,7 @@ from kernel.layout import Layout
 from pipelines.extract import extract_date
 from pipelines.extract.reference import load_reference
 from pipelines.standardise import standardise_date
-from schemas.tables import std_current_sql
+from schemas.tables import std_current_sql, std_loaded_sql
 from tests.extract import fixtures as fx
 from tests.extract.fixtures import DAY, MOTHER_ID
 
@@ -173,6 +173,27 @@ def test_a_deletion_removes_the_mention_and_the_event(city: tuple[Path, Path]) -
     assert "patient" in set(_current(data, "person_mention", DAY)["role"])  # still there on night 1
     assert _current(data, "encounter", DAY2).empty
     assert len(_current(data, "encounter", DAY)) == 1
+
+
+def test_a_nights_current_rows_read_from_its_partitions_on_are_the_same(
+    city: tuple[Path, Path],
+) -> None:
+    sources, data = city
+    fix = fx.patient(phone="13700007777", updated_at="2026-03-02T08:00:00+08:00")
+    deleted = [
+        {"table_name": "encounter", "row_id": "E1", "deleted_at": "2026-03-02T09:00:00+08:00"}
+    ]
+    _two_nights(sources, data, [fix], deleted)  # a correction and a deletion on night 2
+    for table, key in (("person_mention", "mention_id"), ("encounter", "record_key")):
+        current = _current(data, table, DAY2)
+        for night in (DAY, DAY2):
+            loaded = duckdb.sql(std_loaded_sql(Layout(data), table, night, DAY2)).df()
+            expected = current[current["load_date"].dt.date == night]
+            assert sorted(loaded[key]) == sorted(expected[key]), (table, night)
+    patients = _current(data, "person_mention", DAY2).query("role == 'patient'")
+    # the correction: night 1's row superseded
+    assert patients["load_date"].dt.date.tolist() == [DAY2]
+    assert _current(data, "encounter", DAY2).empty  # the deletion: nothing current of E1
 
 
 def test_a_deletion_on_the_same_night_as_an_update_wins(city: tuple[Path, Path]) -> None:
