@@ -9,10 +9,13 @@ city's zone, date text via TRY_CAST) and fills the template in.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from kernel import idno
 from kernel.city import city
@@ -24,6 +27,9 @@ from quality.results import EXAMPLES
 from schemas.contracts import Contract
 
 TABLE = "delivery"
+# the columns a batch of nights adds (``run_sql_checks_nights``): the row's night's end and the
+# group counted, ``<night>|<org>``
+NIGHT_END, NIGHT_ORG = "_night_end", "_night_org"
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -84,16 +90,20 @@ def _id_type_column(contract: Contract, field: str) -> str | None:
     return None
 
 
-def _template_values(target: Target, contract: Contract, day: date) -> dict[str, object]:
+def night_end(day: date) -> str:
+    """The end of logical date ``day``: midnight after it, in the city's offset."""
+    return f"{(day + timedelta(days=1)).isoformat()} 00:00:00+08:00"
+
+
+def _template_values(target: Target, contract: Contract, day: date | None) -> dict[str, object]:
     """What one template needs, as SQL text: typed column expressions and literal bounds."""
     params, template = target.params, target.check.template
     if template == "field_order":
         return {"earlier": value_expr(contract, target.field),
                 "later": value_expr(contract, params["later"])}  # fmt: skip
     if template == "not_future":
-        night_end = (day + timedelta(days=1)).isoformat()
-        grace = int(params["grace_hours"])
-        bound = f"(TIMESTAMPTZ '{night_end} 00:00:00+08:00' + INTERVAL {grace} HOUR)"
+        end = quote(NIGHT_END) if day is None else f"TIMESTAMPTZ '{night_end(day)}'"
+        bound = f"({end} + INTERVAL {int(params['grace_hours'])} HOUR)"
         return {"value": value_expr(contract, target.field), "bound": bound}
     if template == "value_range":
         code_field = params.get("code_field")
@@ -119,9 +129,11 @@ def _template_values(target: Target, contract: Contract, day: date) -> dict[str,
     raise ValueError(f"{target.check.check_code}: no raw template {template!r}")
 
 
-def render(target: Target, contract: Contract, day: date) -> str:
-    """The SQL of one target of one check for night ``day``: org_code, checked, failed, examples."""
-    values = {"table": TABLE, "org": quote(ORG), "key": record_key(contract)}
+def render(target: Target, contract: Contract, day: date | None, group: str = ORG) -> str:
+    """The SQL of one target of one check for night ``day``: org_code, checked, failed, examples.
+    With ``day`` None, over a batch of nights: each row's night's end is its ``NIGHT_END`` and
+    the counts are per ``group`` column."""
+    values = {"table": TABLE, "org": quote(group), "key": record_key(contract)}
     values |= _template_values(target, contract, day)
     rows = render_template(target.check.template or "", **values)
     return aggregate(rows)
@@ -135,13 +147,55 @@ def run_sql_checks(
     All targets run as one UNION ALL query (one round trip instead of one per target); every
     org that delivered gets a row per target, zero when it had nothing to check.
     """
+    return _run(con, contract, table, orgs, lambda target: render(target, contract, day))
+
+
+def run_sql_checks_nights(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    nights: list[tuple[date, pa.Table, list[str]]],
+) -> dict[date, pd.DataFrame]:
+    """``run_sql_checks`` for several nights' deliveries (night, table, orgs) in one query; the
+    counts of each night, as its own call would give them."""
+    if not nights:
+        return {}
+    tables = [
+        table.append_column(
+            NIGHT_END, pa.array([_instant(day)] * table.num_rows, _INSTANT)
+        ).append_column(NIGHT_ORG, pc.binary_join_element_wise(str(day), table[ORG], "|"))
+        for day, table, _ in nights
+    ]
+    groups = [f"{day}|{org}" for day, _, orgs in nights for org in orgs]
+    counts = _run(con, contract, pa.concat_tables(tables), groups,
+                  lambda target: render(target, contract, None, NIGHT_ORG))  # fmt: skip
+    if counts.empty:
+        return {day: counts for day, _, _ in nights}
+    night_of, _, org = (counts["org_code"].str.partition("|")[i].to_numpy() for i in range(3))
+    counts = counts.assign(org_code=org)
+    return {day: counts[night_of == str(day)].reset_index(drop=True) for day, _, _ in nights}
+
+
+_INSTANT = pa.timestamp("us", tz="UTC")
+
+
+def _instant(day: date) -> datetime:
+    return datetime.fromisoformat(night_end(day))
+
+
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    contract: Contract,
+    table: object,
+    groups: list[str],
+    rendered: Callable[[Target], str],
+) -> pd.DataFrame:
     found = [(check.check_code, target) for check in checks().values() if check.engine == "sql"
              for target in targets(check, contract)]  # fmt: skip
     if not found:
         return pd.DataFrame()
     parts = [
         f"SELECT {literal(code)} AS check_code, {literal(target.result_field)} AS field, * "
-        f"FROM ({render(target, contract, day)})"
+        f"FROM ({rendered(target)})"
         for code, target in found
     ]
     con.register(TABLE, table)
@@ -150,7 +204,7 @@ def run_sql_checks(
     finally:
         con.unregister(TABLE)
     keys = pd.MultiIndex.from_tuples(
-        [(code, target.result_field, org) for code, target in found for org in orgs],
+        [(code, target.result_field, group) for code, target in found for group in groups],
         names=["check_code", "field", "org_code"],
     )
     counts = counts.set_index(["check_code", "field", "org_code"]).reindex(keys)

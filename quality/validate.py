@@ -105,14 +105,14 @@ def _validate_dataset(batch: _Batch, contract: Contract) -> None:
             found.append(_Delivered(run, night, logged))
     checked = [d for d in found if d.conforming]
     gx_counts = _gx_counts(batch, contract, checked) if checked else {}
+    sql_counts = sql_checks.run_sql_checks_nights(
+        batch.con, contract, [(d.run.day, d.night.table, d.conforming) for d in checked]
+    )
     for d in found:
         night, run = d.night, d.run
         parts = [results.schema_counts(night), load_log.load_log_counts(night, d.logged)]
         if d.conforming:
-            parts.append(gx_counts[run.day])
-            parts.append(
-                sql_checks.run_sql_checks(batch.con, contract, night.table, d.conforming, run.day)
-            )
+            parts += [gx_counts[run.day], sql_counts[run.day]]
         filled = [p for p in parts if not p.empty]
         run.deliveries += len(night.orgs)
         run.rows += sum(night.raw_rows.values())

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
+
 from kernel.idno import check_char
 from tests.quality.quality_fixtures import check_counts, write_delivery
 
@@ -284,3 +286,31 @@ def test_failing_rows_are_named_by_record_key_at_most_three(tmp_path: Path) -> N
     # four failing doses; the first three keys in key order, the key as the std lake writes it
     assert (dose["checked"], dose["failed"]) == (5, 4)
     assert dose["examples"] == ", ".join(f"vaccination:V1:vaccination.dose:r{i}" for i in (1, 3, 4))
+
+
+def test_nights_checked_together_count_as_each_night_alone(tmp_path: Path) -> None:
+    from quality import sql_checks
+    from quality.raw import read_dataset
+    from schemas.contracts import contract
+
+    d2 = date(2026, 3, 2)
+    # 03-02 23:00 passes night 03-01 (24 h grace) and night 03-02; 03-03 09:00 fails 03-01 only
+    for day in (D, d2):
+        doses = [
+            {"record_id": "a", "dose_no": 0, "vaccinated_at": "2026-03-02T23:00:00+08:00"},
+            {"record_id": "b", "dose_no": 1, "vaccinated_at": "2026-03-03T09:00:00+08:00"},
+        ]
+        write_delivery(tmp_path, "vaccination.dose", "V1", doses, day)
+        write_delivery(tmp_path, "vaccination.dose", "V2", doses[1:], day)
+    con = sql_checks.connect()
+    read = {day: read_dataset(tmp_path, contract("vaccination.dose"), day) for day in (D, d2)}
+    orgs = ["V1", "V2", "V3"]
+    together = sql_checks.run_sql_checks_nights(
+        con, contract("vaccination.dose"), [(day, n.table, orgs) for day, n in read.items()]
+    )
+    for day, night in read.items():
+        alone = sql_checks.run_sql_checks(con, night.contract, night.table, orgs, day)
+        pd.testing.assert_frame_equal(together[day], alone)
+    future = together[D].set_index(["check_code", "field", "org_code"]).loc["event_not_future"]
+    assert future.loc[("vaccinated_at", "V1"), "failed"] == 1  # b, after night 03-01's grace
+    assert together[d2].set_index("check_code").loc["event_not_future", "failed"].sum() == 0
