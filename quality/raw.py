@@ -90,7 +90,7 @@ def read_dataset(data: Path, contract: Contract, day: date) -> DatasetNight:
     parts = []
     for path in sorted(dataset_dir(data, contract, day).glob("*.parquet")):
         org_code = path.stem
-        table = pq.read_table(path)
+        table = pq.ParquetFile(path).read()  # per file: lighter than read_table (a dataset)
         night.raw_rows[org_code] = table.num_rows
         misfits = misfit_columns(table.schema, contract)
         if misfits:
