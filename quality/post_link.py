@@ -27,14 +27,14 @@ from kernel.layout import Layout
 from quality import results
 from quality.registry import Target, lake_targets, render_template, validate_registry
 from quality.sql_checks import aggregate, connect, literal, quote
-from schemas.contracts import std_contracts
 from schemas.tables import night_sql, std_current_sql, std_loaded_sql, write_table
 
 log = logging.getLogger(__name__)
 
 GROUP = ("source", "dataset", "org_code")
-# used by several checks: computed once per run instead of once per template
-_MATERIALISED = ("encounter", "immunization")
+# the std tables whose whole current state a check reads (dose order, a detail's encounter),
+# materialised once per run; person mentions come in through mention_link
+_HISTORY = ("encounter", "immunization")
 
 
 class CheckStageError(RuntimeError):
@@ -56,23 +56,23 @@ PART = "check"  # this stage's part of quality.result (validate writes the other
 
 
 def prepare(con: duckdb.DuckDBPyConnection, data: Path, day: date) -> None:
-    """The relations lake templates read: current_<table> (every std table as it stands after
-    the night), mention_link (current mentions with the night's resident_id and link_method),
-    resident_fact and review_mention. The rows a target checks are read apart, from their
-    night's partitions on (``_loaded_on``): only checks across records read the history."""
+    """The relations lake templates read across records: current_<table> for ``_HISTORY`` (as it
+    stands after the night), night_link (the night's crosswalk), mention_link (current mentions
+    with their resident_id and link_method), resident_fact and review_mention. The rows a
+    target checks are read apart, from their night's partitions on (``_loaded_on``)."""
     layout = Layout(data)
     crosswalk = layout.night("mpi.record_link", day)
     if not crosswalk.exists():
         raise CheckStageError(f"no MPI crosswalk for {day}: {crosswalk} (run the link stage first)")
-    for name in std_contracts():
-        table = name.split(".", 1)[1]
-        kind = "TABLE" if table in _MATERIALISED else "VIEW"
-        current = std_current_sql(layout, table, day)
-        con.execute(f"CREATE TEMP {kind} current_{table} AS {current}")
+    for table in _HISTORY:
+        con.execute(f"CREATE TEMP TABLE current_{table} AS {std_current_sql(layout, table, day)}")
     links = night_sql(layout, "mpi.record_link", day)
+    con.execute(f"""CREATE TEMP TABLE night_link AS
+        SELECT mention_id, resident_id, link_method FROM ({links})""")
+    mentions = std_current_sql(layout, "person_mention", day)
     con.execute(f"""CREATE TEMP TABLE mention_link AS
         SELECT m.*, l.resident_id, l.link_method
-        FROM current_person_mention m LEFT JOIN ({links}) l USING (mention_id)""")
+        FROM ({mentions}) m LEFT JOIN night_link l USING (mention_id)""")
     queue = night_sql(layout, "mpi.review_queue", day)
     con.execute(f"""CREATE TEMP VIEW review_mention AS
         SELECT mention_id_l AS mention_id FROM ({queue})
@@ -89,9 +89,8 @@ def _loaded_on(layout: Layout, table: str, night: date, day: date) -> str:
     rows = f"({std_loaded_sql(layout, table, night, day)})"
     if table != "person_mention":
         return rows
-    links = night_sql(layout, "mpi.record_link", day)
     return f"""(SELECT m.*, l.resident_id, l.link_method
-        FROM {rows} m LEFT JOIN ({links}) l USING (mention_id))"""
+        FROM {rows} m LEFT JOIN night_link l USING (mention_id))"""
 
 
 def render(target: Target, layout: Layout, day: date) -> str:

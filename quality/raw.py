@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from kernel.layout import Layout
@@ -22,6 +24,7 @@ from schemas.contracts import Contract
 log = logging.getLogger(__name__)
 
 ORG = "delivery_org_code"
+NIGHT_SEP = "|"  # a batch of nights counts per "<night>|<org>" (``night_orgs``, ``by_night``)
 
 
 @dataclass
@@ -103,3 +106,20 @@ def read_dataset(data: Path, contract: Contract, day: date) -> DatasetNight:
     if parts:
         night.table = pa.concat_tables(parts)
     return night
+
+
+def night_orgs(day: date, orgs: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
+    """Each row's org as ``<night>|<org>``: the group a batch of nights counts by, so that
+    counts per org become counts per night and org."""
+    return pc.binary_join_element_wise(str(day), orgs, NIGHT_SEP)
+
+
+def night_org(day: date, org: str) -> str:
+    return f"{day}{NIGHT_SEP}{org}"
+
+
+def by_night(counts: pd.DataFrame, days: list[date]) -> dict[date, pd.DataFrame]:
+    """Counts whose ``org_code`` is ``<night>|<org>`` → each night's counts, by org."""
+    night, _, org = (counts["org_code"].str.partition(NIGHT_SEP)[i].to_numpy() for i in range(3))
+    counts = counts.assign(org_code=org)
+    return {day: counts[night == str(day)].reset_index(drop=True) for day in days}

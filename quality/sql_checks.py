@@ -15,20 +15,19 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from kernel import idno
 from kernel.city import city
 from kernel.sql import quote_name as quote
 from kernel.sql import sql_string as literal
-from quality.raw import ORG
+from quality.raw import ORG, by_night, night_org, night_orgs
 from quality.registry import Target, checks, render_template, targets
 from quality.results import EXAMPLES
 from schemas.contracts import Contract
 
 TABLE = "delivery"
 # the columns a batch of nights adds (``run_sql_checks_nights``): the row's night's end and the
-# group counted, ``<night>|<org>``
+# group counted (``quality.raw.night_orgs``)
 NIGHT_END, NIGHT_ORG = "_night_end", "_night_org"
 
 
@@ -162,17 +161,15 @@ def run_sql_checks_nights(
     tables = [
         table.append_column(
             NIGHT_END, pa.array([_instant(day)] * table.num_rows, _INSTANT)
-        ).append_column(NIGHT_ORG, pc.binary_join_element_wise(str(day), table[ORG], "|"))
+        ).append_column(NIGHT_ORG, night_orgs(day, table[ORG]))
         for day, table, _ in nights
     ]
-    groups = [f"{day}|{org}" for day, _, orgs in nights for org in orgs]
+    groups = [night_org(day, org) for day, _, orgs in nights for org in orgs]
     counts = _run(con, contract, pa.concat_tables(tables), groups,
                   lambda target: render(target, contract, None, NIGHT_ORG))  # fmt: skip
     if counts.empty:
         return {day: counts for day, _, _ in nights}
-    night_of, _, org = (counts["org_code"].str.partition("|")[i].to_numpy() for i in range(3))
-    counts = counts.assign(org_code=org)
-    return {day: counts[night_of == str(day)].reset_index(drop=True) for day, _, _ in nights}
+    return by_night(counts, [day for day, _, _ in nights])
 
 
 _INSTANT = pa.timestamp("us", tz="UTC")

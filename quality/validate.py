@@ -28,7 +28,7 @@ import pyarrow as pa
 from kernel.atomic import replace_dir
 from kernel.layout import Layout
 from quality import gx_run, load_log, results, sql_checks
-from quality.raw import ORG, DatasetNight, read_dataset
+from quality.raw import ORG, DatasetNight, by_night, night_org, night_orgs, read_dataset
 from quality.registry import validate_registry
 from quality.suites import suite_spec
 from schemas.contracts import Contract, source_contracts
@@ -128,9 +128,10 @@ def _gx_counts(batch: _Batch, contract: Contract, checked: list[_Delivered]) -> 
     """
     frame = gx_run.to_frame(pa.concat_tables([d.night.table for d in checked]), contract)
     keys = gx_run.record_keys(frame, contract)  # by the real org, before it gets its night
-    nights = np.repeat([str(d.run.day) for d in checked], [d.night.table.num_rows for d in checked])
-    frame[ORG] = nights + "|" + frame[ORG].astype(str).to_numpy()
-    groups = [f"{d.run.day}|{org}" for d in checked for org in d.conforming]
+    frame[ORG] = np.concatenate(
+        [night_orgs(d.run.day, d.night.table[ORG]).to_numpy() for d in checked]
+    )
+    groups = [night_org(d.run.day, org) for d in checked for org in d.conforming]
     logged = [
         load_log.expected_rows(d.logged, d.conforming) for d in checked if d.logged is not None
     ]
@@ -139,14 +140,10 @@ def _gx_counts(batch: _Batch, contract: Contract, checked: list[_Delivered]) -> 
     doc = gx_run.scrubbed(result, contract)
     if len(checked) > 1:  # the document of a run over several nights says which
         doc.setdefault("meta", {})["validated_nights"] = [str(d.run.day) for d in checked]
-    counts = gx_run.per_org_counts(frame, result, groups, keys)
-    night_of, _, org = counts["org_code"].str.partition("|").iloc[:, [0, 1, 2]].T.to_numpy()
-    counts = counts.assign(org_code=org)
-    by_night = {}
     for d in checked:
         d.run.gx_docs[contract.dataset] = doc
-        by_night[d.run.day] = counts[night_of == str(d.run.day)].reset_index(drop=True)
-    return by_night
+    counts = gx_run.per_org_counts(frame, result, groups, keys)
+    return by_night(counts, [d.run.day for d in checked])
 
 
 def _write_gx_docs(layout: Layout, day: date, docs: dict[str, dict[str, Any]]) -> None:

@@ -54,8 +54,12 @@ def read_ledger(data: Path, day: date) -> Ledger:
     """Earlier load logs: this date's (a rerun) and every earlier date's loaded files."""
     logs = Layout(data).nights("ops.load_log", through=day)
     this_date = {_log_key(row): row for p in logs if partition_date(p) == day for row in _rows(p)}
-    earlier = [p for p in logs if partition_date(p) < day and _readable(p)]
-    return Ledger(this_date, _first_loads(earlier))
+    earlier = [p for p in logs if partition_date(p) < day]
+    try:
+        loaded = _first_loads(earlier)
+    except (duckdb.Error, OSError, ValueError):  # an unreadable old log keeps nothing, it
+        loaded = _first_loads([p for p in earlier if _readable(p)])  # breaks nothing
+    return Ledger(this_date, loaded)
 
 
 def _log_key(row: dict) -> Key:
@@ -65,7 +69,7 @@ def _log_key(row: dict) -> Key:
 def _readable(path: Path) -> bool:
     try:
         pq.read_metadata(path)
-    except (OSError, ValueError):  # an unreadable old log keeps nothing, it breaks nothing
+    except (OSError, ValueError):
         return False
     return True
 
