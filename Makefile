@@ -9,6 +9,10 @@ VENV := .venv
 DEMO_DATA ?= demo-data
 AIRFLOW_DEMO ?= airflow-demo
 export UV_PYTHON_DOWNLOADS := never
+# compile every installed module to bytecode once, at sync: a process that imports dbt, Splink
+# and Great Expectations from source spends ~19 s compiling them, ~7.5 s with bytecode
+# (bench/results/scale_notes.md), and every CLI call and Airflow task is a new process
+export UV_COMPILE_BYTECODE := 1
 
 .PHONY: demo docs airflow test lint bench env system-deps clean
 
