@@ -3,9 +3,9 @@
 The models are the dbt project in ``warehouse/``. One publish:
 
 1. makes a build folder under the data root (owner-only) with two new database files;
-2. creates the lake sources as views in the warehouse file (``pipelines.publish.sources``) and,
-   when the published warehouse is the state after the night before, carries its large tables
-   forward (``pipelines.publish.incremental``);
+2. when the published warehouse is the state after the night before, begins the new file as a
+   copy of it, whose large tables dbt then updates (``pipelines.publish.incremental``); creates
+   the lake sources as views in the warehouse file (``pipelines.publish.sources``);
 3. runs ``dbt build`` in this process (``pipelines.publish.dbt_run``): every model and every
    test; the analytics file is attached to the same run as the database ``analytics``;
 4. drops the build steps (``lake_*``, ``staging``, ``intermediate``: the resident → person_key
@@ -74,6 +74,7 @@ def publish(data: Path, day: date, engine: str = "duckdb") -> PublishSummary:
     log.info("publish %s: %s build (%s)", day, base.mode, base.reason)
     with _build_folder(layout) as build:
         warehouse, analytics = build / "warehouse.duckdb", build / "analytics.duckdb"
+        incremental.start_from(base, warehouse)
         with _connect(warehouse) as con:
             create_sources(con, layout, day)
             incremental.carry_forward(con, base)
