@@ -90,12 +90,21 @@ def std_loaded_sql(layout: Layout, table: str, night: date, through: date) -> st
     return typed_sql(spec, f"SELECT * FROM ({current}) WHERE load_date = {sql_date(night)}")
 
 
-def std_history_sql(layout: Layout, table: str, through: date, keys: str | None = None) -> str:
+def std_history_sql(
+    layout: Layout,
+    table: str,
+    through: date,
+    keys: str | None = None,
+    *,
+    after: date | None = None,
+) -> str:
     """Every delivered version of ``std.<table>`` loaded through night ``through``; with
-    ``keys`` (SQL of one column of primary keys), of those records only."""
+    ``keys`` (SQL of one column of primary keys), of those records only; with ``after``, only
+    those loaded after that night (reading only their partitions)."""
     spec = contract(f"std.{table}")
-    files = layout.std_files(table)
+    files = layout.std_files_between(table, after, through)
     bounds = [f"load_date <= {sql_date(through)}"]
+    bounds += [f"load_date > {sql_date(after)}"] if after else []
     bounds += [_among(_single_key(spec), keys)] if keys else []
     rows = f"{parquet_sql(files)} WHERE {' AND '.join(bounds)}" if files else None
     return typed_sql(spec, rows)

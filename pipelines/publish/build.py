@@ -83,7 +83,8 @@ def publish(data: Path, day: date, engine: str = "duckdb") -> PublishSummary:
         # unit tests check the project's SQL on static rows: they passed when this very project
         # (same checksum) built the warehouse an incremental build starts from
         unit_tests = base.mode == "full"
-        run = dbt_run.build(profile, day, checksum, layout.dbt_cache_dir, unit_tests)
+        variables = {"build_mode": base.mode}  # staging.touched_record is empty in a full build
+        run = dbt_run.build(profile, day, checksum, layout.dbt_cache_dir, unit_tests, variables)
         for line in dbt_run.summary_lines(run):
             log.debug(line)
         tables = _finish(warehouse, day, run, "warehouse", checksum)

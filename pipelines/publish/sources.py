@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -50,6 +50,9 @@ PREVIOUS = {
     "timeline": {"resident_id": "VARCHAR", "record_key": "VARCHAR", "parent_key": "VARCHAR"},
     "resident": {"resident_id": "VARCHAR", "first_load_date": "DATE"},
 }
+# The records an incremental build reads the current version of (a dbt model,
+# warehouse/models/staging/staging__touched_record.sql); std_touched reads its keys.
+TOUCHED_RECORD = "staging.touched_record"
 CODE_SET_COLUMNS = {"code_set": "VARCHAR", "code": "VARCHAR", "label": "VARCHAR"}
 
 
@@ -82,6 +85,18 @@ SOURCES = (
         "std_history",
         "Every delivered version of every standardised record loaded through night D "
         "(corrections and tombstones included), for first arrivals and tonight's changes.",
+        _std_tables(),
+    ),
+    Source(
+        "std_tonight",
+        "The versions of standardised records loaded on night D (new records, corrections, "
+        "tombstones), read from that night's partitions alone.",
+        _std_tables(),
+    ),
+    Source(
+        "std_touched",
+        "The current version of the records of staging.touched_record: those from which an "
+        "incremental build rebuilds the touched residents' archives (read after that model).",
         _std_tables(),
     ),
     Source("mpi", "The master person index the linkage stage wrote for night D.", MPI),
@@ -119,6 +134,8 @@ def create_sources(con: duckdb.DuckDBPyConnection, layout: Layout, day: date) ->
     readers: dict[str, Callable[[str, str | None], str]] = {
         "std": lambda t, _c: _checked(std_current_sql, layout, t, day),
         "std_history": lambda t, _c: _checked(std_history_sql, layout, t, day),
+        "std_tonight": lambda t, _c: _checked(std_tonight_sql, layout, t, day),
+        "std_touched": lambda t, _c: _checked(std_touched_sql, layout, t, day),
         "mpi": lambda _t, c: night_sql(layout, c, day),
         "nightly": lambda _t, c: nights_sql(layout, c, day),
         "tonight": lambda _t, c: files_sql(c, _tonight(layout, c, day)),
@@ -127,6 +144,9 @@ def create_sources(con: duckdb.DuckDBPyConnection, layout: Layout, day: date) ->
         "contracts": lambda _t, _c: code_set_sql(),
         "previous": lambda t, _c: _empty(PREVIOUS[t]),
     }
+    # the keys std_touched reads, empty until dbt builds the model of that name over it
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {TOUCHED_RECORD.split('.')[0]}")
+    con.execute(f"CREATE TABLE IF NOT EXISTS {TOUCHED_RECORD} (record_key VARCHAR)")
     for source in SOURCES:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {source.schema}")
         for table, contract in source.tables.items():
@@ -159,6 +179,16 @@ def code_set_sql() -> str:
         for code, label in codes.items()
     ]
     return f"SELECT * FROM (VALUES {', '.join(rows)}) AS code_set(code_set, code, label)"
+
+
+def std_tonight_sql(layout: Layout, table: str, day: date) -> str:
+    """The versions of ``std.<table>`` loaded on night ``day``."""
+    return std_history_sql(layout, table, day, after=day - timedelta(days=1))
+
+
+def std_touched_sql(layout: Layout, table: str, day: date) -> str:
+    """The current version of the records of ``std.<table>`` that ``TOUCHED_RECORD`` names."""
+    return std_current_sql(layout, table, day, keys=f"SELECT record_key FROM {TOUCHED_RECORD}")
 
 
 def _empty(columns: dict[str, str]) -> str:

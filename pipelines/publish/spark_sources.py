@@ -13,7 +13,7 @@ pass over the lake. They live under the build folder and are dropped with it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,6 +80,9 @@ def _readers(spark: SparkSession, layout: Layout, day: date) -> dict[str, Reader
     return {
         "std": lambda t, _c: std_current(spark, layout, t, day),
         "std_history": lambda t, _c: std_history(spark, layout, t, day),
+        "std_tonight": lambda t, _c: std_history(spark, layout, t, day, tonight=True),
+        # every build on Spark is full: no model reads the touched records' versions
+        "std_touched": lambda t, _c: std_current(spark, layout, t, day),
         "mpi": lambda _t, c: _night_frame(spark, layout, _str(c), day),
         "nightly": lambda _t, c: contract_frame(spark, _str(c), layout.nights(_str(c), day)),
         "tonight": lambda _t, c: contract_frame(spark, _str(c), _tonight(layout, _str(c), day)),
@@ -116,11 +119,16 @@ def std_current(spark: SparkSession, layout: Layout, table: str, day: date) -> D
     return spark.sql(sqlglot.transpile(rule, read="duckdb", write="spark")[0])
 
 
-def std_history(spark: SparkSession, layout: Layout, table: str, day: date) -> DataFrame:
-    """Every delivered version of ``std.<table>`` loaded through night ``day``."""
+def std_history(
+    spark: SparkSession, layout: Layout, table: str, day: date, tonight: bool = False
+) -> DataFrame:
+    """Every delivered version of ``std.<table>`` loaded through night ``day``; with
+    ``tonight``, those loaded on night ``day`` alone (its partitions only)."""
     from pyspark.sql import functions as F
 
-    rows = contract_frame(spark, f"std.{table}", layout.std_files(table))
+    after = day - timedelta(days=1) if tonight else None
+    rows = contract_frame(spark, f"std.{table}", layout.std_files_between(table, after, day))
+    rows = rows.where(F.col("load_date") > F.lit(after)) if after else rows
     return rows.where(F.col("load_date") <= F.lit(day))
 
 

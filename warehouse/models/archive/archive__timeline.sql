@@ -11,10 +11,14 @@
     incremental_strategy='append',
     pre_hook="{% if is_incremental() %}DELETE FROM {{ this }} WHERE resident_id IN (SELECT resident_id FROM {{ ref('staging__touched_resident') }}){% endif %}",
 ) }}
--- incremental: only the residents touched tonight are rebuilt (their old rows deleted first)
--- depends_on: {{ ref('staging__touched_resident') }}
+-- incremental: only the residents touched tonight are rebuilt (their old rows deleted first),
+-- from the current versions of the records that may be theirs (staging.touched_record), not of
+-- every record in the lake
+-- depends_on: {{ ref('staging__touched_resident') }}, {{ ref('staging__touched_record') }}
+-- depends_on: {% for t in event_tables() %}{{ source('std_touched', t) }} {% endfor %}
+{%- set lake = 'std_touched' if is_incremental() else 'std' %}
 WITH encounter AS (
-    SELECT * FROM {{ source('std', 'encounter') }}
+    SELECT * FROM {{ source(lake, 'encounter') }}
 ),
 encounter_person AS (
     SELECT
@@ -36,44 +40,44 @@ event AS (
         d.record_key, p.person_mention_id, d.event_time, d.source, d.org_code, 'diagnosis',
         p.document_code, d.icd10_code, d.diagnosis_name,
         CASE WHEN d.is_primary THEN 'primary' END, NULL, p.encounter_key
-    FROM {{ source('std', 'diagnosis') }} AS d JOIN encounter_person AS p USING (encounter_key)
+    FROM {{ source(lake, 'diagnosis') }} AS d JOIN encounter_person AS p USING (encounter_key)
     UNION ALL
     SELECT
         rx.record_key, p.person_mention_id, rx.event_time, rx.source, rx.org_code, 'prescription',
         p.document_code, rx.drug_code, rx.drug_name, CAST(rx.dose AS {{ text_type() }}), rx.dose_unit,
         p.encounter_key
-    FROM {{ source('std', 'prescription') }} AS rx JOIN encounter_person AS p USING (encounter_key)
+    FROM {{ source(lake, 'prescription') }} AS rx JOIN encounter_person AS p USING (encounter_key)
     UNION ALL
     SELECT
         lab.record_key, p.person_mention_id, lab.event_time, lab.source, lab.org_code,
         'lab_result', p.document_code, lab.item_code, lab.item_name, CAST(lab.value AS {{ text_type() }}),
         lab.unit, p.encounter_key
-    FROM {{ source('std', 'lab_result') }} AS lab JOIN encounter_person AS p USING (encounter_key)
+    FROM {{ source(lake, 'lab_result') }} AS lab JOIN encounter_person AS p USING (encounter_key)
     UNION ALL
     SELECT
         exam.record_key, p.person_mention_id, exam.event_time, exam.source, exam.org_code,
         'exam_report', p.document_code, exam.modality,
         concat_ws('：', exam.body_part, exam.conclusion), NULL, NULL, p.encounter_key
-    FROM {{ source('std', 'exam_report') }} AS exam JOIN encounter_person AS p USING (encounter_key)
+    FROM {{ source(lake, 'exam_report') }} AS exam JOIN encounter_person AS p USING (encounter_key)
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'immunization', 'HSDB03.01',
         vaccine_code, vaccine_name, CAST(dose_no AS {{ text_type() }}), 'dose', NULL
-    FROM {{ source('std', 'immunization') }}
+    FROM {{ source(lake, 'immunization') }}
     WHERE status = 'active'
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'maternal_registration',
         'HSDB02.01', 'HSDB02.01', '孕产妇建册', NULL, NULL, NULL
-    FROM {{ source('std', 'maternal_registration') }}
+    FROM {{ source(lake, 'maternal_registration') }}
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'prenatal_visit',
         'HSDB02.02', 'HSDB02.02', '产前随访', CAST(gestational_weeks AS {{ text_type() }}), 'week', NULL
-    FROM {{ source('std', 'prenatal_visit') }}
+    FROM {{ source(lake, 'prenatal_visit') }}
     UNION ALL
     SELECT * FROM (
-        WITH delivery AS (SELECT * FROM {{ source('std', 'delivery') }})
+        WITH delivery AS (SELECT * FROM {{ source(lake, 'delivery') }})
         SELECT
             record_key, person_mention_id, event_time, source, org_code, 'delivery', NULL,
             delivery_mode, '分娩', CAST(gestational_weeks AS {{ text_type() }}), 'week', NULL
@@ -88,12 +92,12 @@ event AS (
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'postpartum_visit',
         'HSDB02.03', 'HSDB02.03', '产后访视', CAST(days_after_delivery AS {{ text_type() }}), 'day', NULL
-    FROM {{ source('std', 'postpartum_visit') }}
+    FROM {{ source(lake, 'postpartum_visit') }}
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'child_checkup',
         'HSDB01.03', 'HSDB01.03', development_result, CAST(weight_kg AS {{ text_type() }}), 'kg', NULL
-    FROM {{ source('std', 'child_checkup') }}
+    FROM {{ source(lake, 'child_checkup') }}
     UNION ALL
     SELECT
         record_key, person_mention_id, event_time, source, org_code, 'checkup', 'HSDC00.01',
@@ -101,7 +105,7 @@ event AS (
         CASE WHEN systolic_bp IS NOT NULL AND diastolic_bp IS NOT NULL
             THEN systolic_bp || '/' || diastolic_bp END,
         CASE WHEN systolic_bp IS NOT NULL AND diastolic_bp IS NOT NULL THEN 'mmHg' END, NULL
-    FROM {{ source('std', 'checkup') }}
+    FROM {{ source(lake, 'checkup') }}
 )
 SELECT
     link.resident_id, event.event_time, event.source, event.org_code, event.event_type,

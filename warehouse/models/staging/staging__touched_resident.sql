@@ -21,17 +21,18 @@ changed_record AS (
             AS other_mention_id,
         {{ 'encounter_key' if table in via_encounter else 'CAST(NULL AS ' ~ text_type() ~ ')' }}
             AS encounter_key
-    FROM {{ source('std_history', table) }}
-    WHERE load_date = {{ as_of() }}
+    FROM {{ source('std_tonight', table) }}
 {%- endfor %}
 ),
 changed_mention AS (
     SELECT person_mention_id AS mention_id FROM changed_record
     UNION SELECT other_mention_id FROM changed_record
     UNION
+    -- every version's patient, not only the current one's: touching one resident too many
+    -- rebuilds an archive that stays the same, and needs no current version of the history
     SELECT encounter.person_mention_id
-    FROM {{ source('std', 'encounter') }} AS encounter
-    JOIN changed_record ON changed_record.encounter_key = encounter.record_key
+    FROM {{ source('std_history', 'encounter') }} AS encounter
+    WHERE encounter.record_key IN (SELECT encounter_key FROM changed_record)
 ),
 changed_key AS (
     SELECT record_key FROM changed_record
