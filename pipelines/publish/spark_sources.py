@@ -82,7 +82,7 @@ def _readers(spark: SparkSession, layout: Layout, day: date) -> dict[str, Reader
         "std_history": lambda t, _c: std_history(spark, layout, t, day),
         "std_tonight": lambda t, _c: std_history(spark, layout, t, day, tonight=True),
         # every build on Spark is full: no model reads the touched records' versions
-        "std_touched": lambda t, _c: std_current(spark, layout, t, day),
+        "std_touched": lambda t, _c: contract_frame(spark, f"std.{t}", []),
         "mpi": lambda _t, c: _night_frame(spark, layout, _str(c), day),
         "nightly": lambda _t, c: contract_frame(spark, _str(c), layout.nights(_str(c), day)),
         "tonight": lambda _t, c: contract_frame(spark, _str(c), _tonight(layout, _str(c), day)),
