@@ -77,7 +77,7 @@ def publish(data: Path, day: date, engine: str = "duckdb") -> PublishSummary:
         incremental.start_from(base, warehouse)
         with _connect(warehouse) as con:
             create_sources(con, layout, day)
-            incremental.carry_forward(con, base)
+            incremental.fill_previous(con, base)
         duckdb.connect(str(analytics)).close()
         profile = dbt_run.write_profile(build / "dbt", warehouse, analytics)
         # unit tests check the project's SQL on static rows: they passed when this very project

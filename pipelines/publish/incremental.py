@@ -37,7 +37,7 @@ PREVIOUS = {
     "timeline": "SELECT resident_id, record_key, parent_key FROM archive.timeline",
     "resident": "SELECT resident_id, first_load_date FROM mpi.resident",
 }
-LIVE = ("timeline",)  # read where they are (carry_forward says why), not copied
+LIVE = ("timeline",)  # read where they are (fill_previous says why), not copied
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,7 @@ def start_from(base: Base, path: Path) -> None:
         shutil.copyfile(base.previous, path)
 
 
-def carry_forward(con: duckdb.DuckDBPyConnection, base: Base) -> None:
+def fill_previous(con: duckdb.DuckDBPyConnection, base: Base) -> None:
     """Fill the comparison relations (``lake_previous``, empty until now) of an incremental
     build from the tables the file being built (``con``, begun by ``start_from``) carries.
 

@@ -7,3 +7,9 @@
         'child_checkup', 'checkup',
     ]) }}
 {%- endmacro %}
+
+{#- The event tables whose records reach their patient through their encounter (encounter_key):
+    a hospital encounter's diagnoses, prescriptions, lab results and exam reports. -#}
+{% macro encounter_detail_tables() -%}
+    {{ return(['diagnosis', 'prescription', 'lab_result', 'exam_report']) }}
+{%- endmacro %}

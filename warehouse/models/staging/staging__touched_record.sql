@@ -5,7 +5,7 @@
 -- sources read this table's keys: pipelines.publish.sources), and archive.timeline keeps those
 -- still belonging to a touched resident; any other record's current version cannot. A full
 -- build reads every record from source('std', ...) and leaves this table empty.
-{%- set via_encounter = ['diagnosis', 'prescription', 'lab_result', 'exam_report'] %}
+{%- set via_encounter = encounter_detail_tables() %}
 -- depends_on: {{ ref('mpi__record_link') }}, {{ ref('staging__touched_resident') }}
 {%- if var('build_mode', 'full') == 'incremental' %}
 WITH touched_mention AS (

@@ -5,7 +5,7 @@
 -- or after the change, a hospital record through its encounter; their golden record appeared,
 -- went or changed the night its archive began. Everyone else's timeline and documents are the
 -- same as last night's and are carried forward.
-{%- set via_encounter = ['diagnosis', 'prescription', 'lab_result', 'exam_report'] %}
+{%- set via_encounter = encounter_detail_tables() %}
 WITH link_change AS (
     SELECT now.resident_id AS now_resident, before.resident_id AS before_resident
     FROM {{ ref('mpi__record_link') }} AS now
