@@ -31,6 +31,11 @@ MOTHER_ELSE_M_PROBABILITY = 0.2
 # apart (a mother's identity written on her baby's record), two birth orders of one mother's
 # babies born one day (大宝 and 二宝).
 DIFFERENT_PERSON_M_PROBABILITY = 1e-7
+# A child's record whose guardian cannot be the mother (matching.features' not_a_mother macro):
+# another guardian's number and phone on it say nothing about the child.
+NOT_A_MOTHER = (
+    "not_a_mother(mother_key_l, birth_year_l) OR not_a_mother(mother_key_r, birth_year_r)"
+)
 GENERATION_YEARS = 12
 
 # Levels of identifiers (ID number, phone, mother's ID): a random pair agrees on them by a
@@ -212,7 +217,12 @@ def sex_comparison() -> cl.CustomComparison:
 
 
 def phone_comparison() -> cl.CustomComparison:
-    """Phone: exact; same last 8 digits (prefix mistyped); else. Shared office phones removed."""
+    """Phone: exact; same last 8 digits (prefix mistyped); else. Shared office phones removed.
+
+    A child's phone is its guardian's (a vaccination record's ``guardian_phone``): where one
+    record's guardian cannot be the mother (``NOT_A_MOTHER``, the father or a grandparent),
+    another phone is that guardian's and says nothing (null), as the guardian's number does.
+    """
     return cl.CustomComparison(
         output_column_name="phone",
         comparison_description="mobile phone, shared numbers removed",
@@ -220,6 +230,9 @@ def phone_comparison() -> cl.CustomComparison:
             _null("phone_key"),
             cll.CustomLevel("phone_key_l = phone_key_r", "exact"),
             cll.CustomLevel("phone8_l = phone8_r", "last 8 digits"),
+            cll.CustomLevel(
+                NOT_A_MOTHER, "other phones, one a guardian's not the mother"
+            ).configure(is_null_level=True),
             _else(),
         ],
     )
@@ -254,7 +267,9 @@ def mother_comparison() -> cl.CustomComparison:
     pinned near zero like the ID twin level. Where one record lacks her number, the same
     mother's name (a child checkup's 母亲姓名, a vaccination guardian, a delivery row) is
     evidence too, weaker than a number; two different numbers are "else" (the guardian may be
-    the father), and a missing number with another name says nothing (null).
+    the father), and a missing number with another name says nothing (null). Nor does another
+    number that cannot be a mother's (``NOT_A_MOTHER``): a man's, or a grandmother's — the
+    child's two records name two guardians, which says nothing of two children.
     """
     both_ids = "mother_key_l IS NOT NULL AND mother_key_r IS NOT NULL"
     same_name = f"mother_name_l = mother_name_r AND NOT ({both_ids})"
@@ -289,6 +304,9 @@ def mother_comparison() -> cl.CustomComparison:
             cll.CustomLevel("mother_key_l = mother_key_r", "exact"),
             cll.CustomLevel(_near("mother_key"), "one character mistyped"),
             cll.CustomLevel(same_name, "same mother's name"),
+            cll.CustomLevel(NOT_A_MOTHER, "another guardian, not a mother").configure(
+                is_null_level=True
+            ),
             _else().configure(m_probability=MOTHER_ELSE_M_PROBABILITY, fix_m_probability=True),
         ],
     )

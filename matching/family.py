@@ -34,12 +34,10 @@ import pandas as pd
 
 from kernel import idno
 from matching.clustering import CONFLICT_COLUMNS, components, conflict_sql
+from matching.features import MOTHER_AGE_YEARS
 from matching.maternal import another_birth
 from matching.relations import Rel, table
 
-# A mother's age at a birth: a woman of 55 or more is the child's grandmother (China's
-# oldest mothers, after IVF, are rare cases in the news), whose phone a baby's record may carry.
-MOTHER_AGE_YEARS = (12, 54)
 # Births of one child recorded one day apart (a delivery just before midnight, a date typed
 # from the birth certificate) are one birth.
 BIRTH_DAYS_APART = 1

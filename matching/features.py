@@ -38,6 +38,9 @@ PLACEHOLDER_BIRTH_DATES = ("1900-01-01", "1800-01-01", "1970-01-01", "2000-01-01
 STOP_BIRTH_RATIO = 20
 
 ID18 = "'^[0-9]{17}[0-9X]$'"
+# A mother's age at a birth: a woman of 55 or more is the child's grandmother (China's
+# oldest mothers, after IVF, are rare cases in the news), whose phone a baby's record may carry.
+MOTHER_AGE_YEARS = (12, 54)
 
 # SQL macros the features and the comparison levels call, declared once: DuckDB gets them as
 # macros (``MACROS``); the Spark engine inlines them (``matching.spark_sql``), so a body only
@@ -52,6 +55,16 @@ SQL_MACROS: dict[str, tuple[tuple[str, ...], str]] = {
     "overlap_share": (
         ("a", "b"),
         "array_length(array_intersect(a, b)) / least(array_length(a), array_length(b))",
+    ),
+    # a child's "mother's" number that cannot be the mother's: a man's (GB 11643: an odd
+    # 17th digit), or a woman's born more than a mother's age (MOTHER_AGE_YEARS) before the
+    # child. A vaccination record names the guardian of the day, often the father or a
+    # grandparent. (The year is compared as text: a number with letters in it is neither.)
+    "not_a_mother": (
+        ("mother_key", "child_year"),
+        "coalesce(length(mother_key) = 18 AND (substr(mother_key, 17, 1) IN ('1', '3', '5',"
+        " '7', '9') OR substr(mother_key, 7, 4) < CAST(child_year - "
+        f"{MOTHER_AGE_YEARS[1]} AS VARCHAR)), false)",
     ),
 }
 

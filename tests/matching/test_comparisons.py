@@ -12,6 +12,8 @@ from tests.matching.matching_pairs import levels_of, mention
 ID = "11010519491231002X"  # valid (STANDARDS.md example): address 110105, born 1949-12-31, seq 002
 MOTHER = idno.make("320505", date(1992, 6, 1), 22)
 FATHER = idno.make("320505", date(1990, 3, 3), 11)
+AUNT = idno.make("320505", date(1994, 8, 9), 42)
+GRANDMOTHER = idno.make("320505", date(1966, 4, 5), 62)
 BORN = date(2024, 2, 1)
 NEWBORN = {
     "source": "mch",
@@ -295,11 +297,30 @@ CASES = [
         {**CHILD, "org_code": "V01", "mother_id_no": None, "mother_name": "王芳"},
         "same mother's name",
     ),
-    # the mother's number and the father's (the guardian): two numbers, even with one name
+    # the mother's number and another woman's of a mother's age: two numbers, even with one
+    # name, are evidence of two children
     (
         "mother",
         {**CHILD, "mother_name": "王芳"},
-        {**CHILD, "mother_id_no": FATHER, "mother_name": "王芳"},
+        {**CHILD, "mother_id_no": AUNT, "mother_name": "王芳"},
+        "All other comparisons",
+    ),
+    # the mother's number and the father's (a man's: odd 17th digit), or a grandmother's (born
+    # 50 years before the child): the guardian of the day, which says nothing (model v6)
+    ("mother", CHILD, {**CHILD, "mother_id_no": FATHER}, "null"),
+    ("mother", CHILD, {**CHILD, "mother_id_no": GRANDMOTHER}, "null"),
+    # ... and so does that guardian's phone, on the child's record (guardian_phone)
+    (
+        "phone",
+        {**CHILD, "phone": "13912345678"},
+        {**CHILD, "mother_id_no": FATHER, "phone": "13687654321"},
+        "null",
+    ),
+    # two children's phones under their mothers, and two adults' phones: other phones
+    (
+        "phone",
+        {**CHILD, "phone": "13912345678"},
+        {**CHILD, "mother_id_no": AUNT, "phone": "13687654321"},
         "All other comparisons",
     ),
     # one record without the number, another name (a grandmother as guardian): no evidence
