@@ -33,7 +33,10 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
     birth date, phone and address but other names (twins), or the same name and another birth
     date (siblings named alike): without an ID number, a name or the mother's number to say so
     they wait for a person — or for the family (``matching.family``), which knows how many
-    babies the mother had that day.
+    babies the mother had that day. Names that sound alike but are written otherwise (诗雨,
+    诗语) wait too, even where nothing says twins (a pinyin keyboard's commonest typo, but
+    twins are named so too, and births before the delivery registers reach leave no trace);
+    one child's own ID number on both records is one child whatever the names.
     """
     sex_else = gamma_of(settings, "sex", "All other comparisons")
     id_exact = gamma_of(settings, "id_no", "exact")
@@ -90,7 +93,7 @@ def red_flag_sql(settings: dict[str, Any]) -> str:
         WHEN {children} AND gamma_name NOT IN {same_name} AND gamma_id_no <> {id_exact}
              AND gamma_mother NOT IN {same_mother}
         THEN 'children told apart by no name, ID or mother (twins?)'
-        WHEN {children} AND gamma_name = {same_name[1]}
+        WHEN {children} AND gamma_name = {same_name[1]} AND gamma_id_no <> {id_exact}
         THEN 'children''s names sound alike but are written differently (twins?)' END"""
 
 

@@ -193,9 +193,11 @@ FROM (
             CASE WHEN parent_name THEN name ELSE mother_name END AS mother_name),
         CASE WHEN parent_id THEN NULL ELSE id_conv END AS id_key,
         -- the sex an ID number encodes is its holder's: a parent's number says nothing of the
-        -- child's sex; nor does the sex on a record carrying her identity (hers too)
+        -- child's sex; nor does the sex on a record carrying her identity (hers too). A
+        -- checksum-valid number of the record's own outweighs the sex typed beside it (a
+        -- mistyped 性别 code is commoner than a digit mistyped into another valid number)
         CASE WHEN NOT parent_birth
-             THEN coalesce(sex_delivered, CASE WHEN NOT parent_id THEN sex_of_id END)
+             THEN coalesce(CASE WHEN NOT parent_id THEN sex_of_id END, sex_delivered)
         END AS sex_key,
         CASE WHEN role_group = 'child'
              THEN coalesce(mother_conv, CASE WHEN parent_id THEN id_conv END) END AS mother_key,

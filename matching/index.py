@@ -200,7 +200,10 @@ def split_night(
     con: duckdb.DuckDBPyConnection, records: Rel, stored: Stored, night: Night
 ) -> Split:
     """Tonight's record features against the index. Re-delivered mentions with unchanged
-    identity fields keep their resident untouched and are not scored again."""
+    identity fields keep their resident untouched and are not scored again; a mention whose
+    care arrived tonight is scored again even so (a baby's row under its mother's identity,
+    李敏之婴, already read as a child's: the care adds the day its newborn care began, which
+    the family needs for a record without a birth date)."""
     recared = night.recared or "(SELECT NULL::VARCHAR AS unique_id LIMIT 0)"
     known = table(
         con,
@@ -214,7 +217,9 @@ def split_night(
         "new_records",
         f"""
         SELECT n.* FROM {records} n LEFT JOIN {known} k USING (unique_id)
-        WHERE k.identity_hash IS DISTINCT FROM n.identity_hash ORDER BY n.unique_id""",
+        WHERE k.identity_hash IS DISTINCT FROM n.identity_hash
+           OR n.unique_id IN (SELECT unique_id FROM {recared})
+        ORDER BY n.unique_id""",
     )
     removed = table(
         con,

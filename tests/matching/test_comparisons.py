@@ -210,6 +210,15 @@ CASES = [
     ("sex", {"sex_code": "1"}, {"sex_code": "9"}, "null"),
     # no delivered sex: the sex encoded in a valid ID number stands in
     ("sex", {"sex_code": "2"}, {"id_sex_code": "2"}, "exact"),
+    # a man's valid number (odd 17th digit) under a mistyped 女: the number's sex wins
+    (
+        "sex",
+        {"sex_code": "1"},
+        {"id_no": idno.make("320505", date(1963, 5, 25), 379), "sex_code": "2"},
+        "exact",
+    ),
+    # a woman's valid number and 男 typed: the number says 女, against a man's record
+    ("sex", {"sex_code": "1"}, {"id_no": MOTHER, "sex_code": "1"}, "All other comparisons"),
     ("phone", {"phone": "13912345678"}, {"phone": "13912345678"}, "exact"),
     # prefix 139 mistyped as 138: the last 8 digits agree
     ("phone", {"phone": "13912345678"}, {"phone": "13812345678"}, "last 8 digits"),
