@@ -44,6 +44,7 @@ GENERATION_YEARS = 12
 IDENTIFIER_LEVELS = (
     ("id_no", "exact"),
     ("id_no", "one character mistyped"),
+    ("id_no", "month and day swapped in the birth part"),
     ("id_no", "other ID one or two characters apart"),
     ("id_no", "same address and birth, other sequence"),
     ("phone", "exact"),
@@ -85,7 +86,8 @@ def id_no_comparison() -> cl.CustomComparison:
     """ID number, by kind: a resident ID number carries a check character, a passport or a
     Hong Kong/Macau/Taiwan permit does not.
 
-    exact; a resident number one character mistyped (not both valid); another ID one or two
+    exact; a resident number one character mistyped (not both valid); its birth part's month
+    and day swapped (not both valid); another ID one or two
     characters apart (no check to tell a typo from another person); same address+birth but
     another sequence (twins, pinned); a damaged resident number whose birth and sex parts
     agree; two different valid resident numbers (two people, pinned); else.
@@ -100,6 +102,18 @@ def id_no_comparison() -> cl.CustomComparison:
         " OR (hamming(id_body_l, id_body_r) = 2"
         " AND damerau_levenshtein(id_body_l, id_body_r) = 1))))"
     )
+    # 19950705 written 19950507: the same address code, year and sequence, the birth part's
+    # month and day exchanged (the check character, computed over the number as written, then
+    # fails, so not both are valid)
+    month_day_swapped = (
+        "id_kind_l = 'resident' AND id_kind_r = 'resident'"
+        " AND NOT (id_valid_l AND id_valid_r)"
+        " AND substr(id_body_l, 1, 10) = substr(id_body_r, 1, 10)"
+        " AND substr(id_body_l, 11, 2) = substr(id_body_r, 13, 2)"
+        " AND substr(id_body_l, 13, 2) = substr(id_body_r, 11, 2)"
+        " AND substr(id_body_l, 15, 3) = substr(id_body_r, 15, 3)"
+        " AND substr(id_body_l, 11, 2) <> substr(id_body_l, 13, 2)"
+    )
     return cl.CustomComparison(
         output_column_name="id_no",
         comparison_description="GB 11643 ID number, legacy numbers converted",
@@ -107,6 +121,7 @@ def id_no_comparison() -> cl.CustomComparison:
             _null("id_key"),
             cll.CustomLevel("id_key_l = id_key_r", "exact"),
             cll.CustomLevel(near, "one character mistyped"),
+            cll.CustomLevel(month_day_swapped, "month and day swapped in the birth part"),
             cll.CustomLevel(
                 "id_kind_l = 'other' AND id_kind_r = 'other'"
                 " AND damerau_levenshtein(id_key_l, id_key_r) <= 2",

@@ -13,6 +13,7 @@ ID = "11010519491231002X"  # valid (STANDARDS.md example): address 110105, born 
 MOTHER = idno.make("320505", date(1992, 6, 1), 22)
 FATHER = idno.make("320505", date(1990, 3, 3), 11)
 AUNT = idno.make("320505", date(1994, 8, 9), 42)
+SWAP = idno.make("320922", date(1995, 7, 5), 406)
 GRANDMOTHER = idno.make("320505", date(1966, 4, 5), 62)
 BORN = date(2024, 2, 1)
 NEWBORN = {
@@ -49,6 +50,13 @@ CASES = [
         {"id_no": ID},
         {"id_no": idno.make("110105", date(1949, 12, 31), 4)},
         "same address and birth, other sequence",
+    ),
+    # the birth part's month and day swapped (19950705 written 19950507), check copied
+    (
+        "id_no",
+        {"id_no": SWAP},
+        {"id_no": SWAP[:10] + SWAP[12:14] + SWAP[10:12] + SWAP[14:]},
+        "month and day swapped in the birth part",
     ),
     # two VALID numbers one sequence digit apart are two people, never a typo
     (
