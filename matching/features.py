@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
+from kernel import idno
 from kernel.city import city
 from kernel.sql import sql_string
 from matching.relations import Rel
@@ -62,9 +63,9 @@ SQL_MACROS: dict[str, tuple[tuple[str, ...], str]] = {
     # grandparent. (The year is compared as text: a number with letters in it is neither.)
     "not_a_mother": (
         ("mother_key", "child_year"),
-        "coalesce(length(mother_key) = 18 AND (substr(mother_key, 17, 1) IN ('1', '3', '5',"
-        " '7', '9') OR substr(mother_key, 7, 4) < CAST(child_year - "
-        f"{MOTHER_AGE_YEARS[1]} AS VARCHAR)), false)",
+        f"coalesce(length(mother_key) = 18 AND ({idno.sex_code_sql('mother_key')} = '1'"
+        f" OR substr(mother_key, 7, 4) < CAST(child_year - {MOTHER_AGE_YEARS[1]} AS VARCHAR)),"
+        " false)",
     ),
 }
 

@@ -15,6 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from kernel.atomic import write_parquet
+from kernel.layout import Layout
 from pipelines.standardise.mentions import PERSON_MENTION, standardise_mentions
 from pipelines.standardise.tables import conform_to
 from schemas.contracts import contract
@@ -49,3 +51,38 @@ def land(data: Path, day: date, *rows: dict, background: pd.DataFrame | None = N
     """Write night ``day``'s partition (one file per night: everything of the night at once)."""
     night = standardised(list(rows), day)
     write_std(pd.concat([background, night], ignore_index=True), data)
+
+
+def care(
+    data: Path,
+    day: date,
+    patient_mention: str,
+    dept: str,
+    icd10: str | None = None,
+    seen_on: date | None = None,
+) -> None:
+    """One hospital encounter of a patient mention in department ``dept`` (begun ``seen_on``,
+    if given) and, with ``icd10``, its diagnosis, as standardised on ``day``."""
+    loaded = datetime(day.year, day.month, day.day, 23)
+    enc = {
+        "record_key": f"hospital:H01:hospital.encounter:{patient_mention}",
+        "source": "hospital", "org_code": "H01", "dataset": "hospital.encounter",
+        "record_id": patient_mention, "person_mention_id": patient_mention,
+        "encounter_id": patient_mention, "dept_name": dept,
+        "event_time": datetime.combine(seen_on, time(9)) if seen_on else None,
+        "is_deleted": False, "source_file": "test", "load_id": "test", "loaded_at": loaded,
+        "load_date": day,
+    }  # fmt: skip
+    rows = [("encounter", enc)]
+    if icd10 is not None:
+        diag = {**{k: enc[k] for k in ("source", "org_code", "is_deleted", "source_file",
+                                       "load_id", "loaded_at", "load_date")},
+                "record_key": f"hospital:H01:hospital.diagnosis:{patient_mention}",
+                "dataset": "hospital.diagnosis", "record_id": patient_mention,
+                "diagnosis_id": patient_mention, "encounter_key": enc["record_key"],
+                "icd10_code": icd10}  # fmt: skip
+        rows.append(("diagnosis", diag))
+    for name, row in rows:
+        spec = contract(f"std.{name}")
+        cols = {c: pa.array([row.get(c)]) for c in spec.column_names if c in row}
+        write_parquet(conform_to(cols, spec, 1), Layout(data).std(name, day))

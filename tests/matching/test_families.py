@@ -30,7 +30,7 @@ from matching.family import FAMILY_REASON
 from pipelines.standardise.tables import conform_to
 from schemas.contracts import contract
 from simulator.bulk import small_city
-from tests.matching.landing import land
+from tests.matching.landing import care, land
 from tests.matching.matching_pairs import mention
 
 D1 = date(2024, 3, 1)
@@ -63,36 +63,6 @@ def _mch(record_id: str, dataset: str, role: str, **fields: object) -> dict:
 def _vaccine(record_id: str, **fields: object) -> dict:
     return _delivered(record_id, source="vaccination", org_code="V01",
                       dataset="vaccination.dose", role="recipient", **fields)  # fmt: skip
-
-
-def _care(data: Path, day: date, patient_mention: str, dept: str, icd10: str) -> None:
-    """One encounter of a hospital patient and its diagnosis, as standardised on ``day``."""
-    loaded = datetime(day.year, day.month, day.day, 23)
-    enc = {
-        "record_key": f"hospital:H01:hospital.encounter:{patient_mention}",
-        "source": "hospital",
-        "org_code": "H01",
-        "dataset": "hospital.encounter",
-        "record_id": patient_mention,
-        "person_mention_id": patient_mention,
-        "encounter_id": patient_mention,
-        "dept_name": dept,
-        "is_deleted": False,
-        "source_file": "test",
-        "load_id": "test",
-        "loaded_at": loaded,
-        "load_date": day,
-    }
-    diag = {**{k: enc[k] for k in ("source", "org_code", "is_deleted", "source_file",
-                                   "load_id", "loaded_at", "load_date")},
-            "record_key": f"hospital:H01:hospital.diagnosis:{patient_mention}",
-            "dataset": "hospital.diagnosis", "record_id": patient_mention,
-            "diagnosis_id": patient_mention, "encounter_key": enc["record_key"],
-            "icd10_code": icd10}  # fmt: skip
-    for name, row in (("encounter", enc), ("diagnosis", diag)):
-        spec = contract(f"std.{name}")
-        cols = {c: pa.array([row.get(c)]) for c in spec.column_names if c in row}
-        write_parquet(conform_to(cols, spec, 1), Layout(data).std(name, day))
 
 
 def _links(data: Path, day: date) -> pd.Series:
@@ -159,7 +129,7 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
          D_DELIVERY_BABY)  # fmt: skip
     link_date(data, NIGHT[1])
     land(data, NIGHT[2], A_VACCINE, A_CLINIC, B_VACCINE, *B_ORDERS, D_VACCINE)
-    _care(data, NIGHT[2], _id(A_BABY_HOSPITAL), "产科(母婴同室)", "Z38.000")
+    care(data, NIGHT[2], _id(A_BABY_HOSPITAL), "产科(母婴同室)", "Z38.000")
     link_date(data, NIGHT[2])
     return data
 

@@ -10,21 +10,16 @@ delivery register shows one baby that day: the record is that baby's, and joins 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 
 from kernel import idno
-from kernel.atomic import write_parquet
-from kernel.layout import Layout
 from matching import index, link_date
-from pipelines.standardise.tables import conform_to
-from schemas.contracts import contract
 from simulator.bulk import small_city
-from tests.matching.landing import land
+from tests.matching.landing import care, land
 from tests.matching.matching_pairs import mention
 
 D1 = date(2024, 3, 1)
@@ -42,23 +37,6 @@ NEWBORN = {**mention("e-dl", source="mch", org_code="M01", dataset="mch.delivery
                      sex_code="1"), "name": None}  # fmt: skip
 
 
-def _newborn_care(data: Path, day: date, patient_mention: str, seen_on: date) -> None:
-    """The inpatient stay of a hospital patient in the neonatal department, loaded on ``day``."""
-    loaded = datetime(day.year, day.month, day.day, 23)
-    row = {
-        "record_key": f"hospital:H01:hospital.encounter:{patient_mention}",
-        "source": "hospital", "org_code": "H01", "dataset": "hospital.encounter",
-        "record_id": patient_mention, "person_mention_id": patient_mention,
-        "encounter_id": patient_mention, "dept_name": "新生儿科",
-        "event_time": datetime(seen_on.year, seen_on.month, seen_on.day, 9),
-        "is_deleted": False, "source_file": "test", "load_id": "test", "loaded_at": loaded,
-        "load_date": day,
-    }  # fmt: skip
-    spec = contract("std.encounter")
-    columns = {c: pa.array([row.get(c)]) for c in spec.column_names if c in row}
-    write_parquet(conform_to(columns, spec, 1), Layout(data).std("encounter", day))
-
-
 def _links(data: Path, day: date) -> pd.Series:
     table = pd.read_parquet(index.night_path(data, day, index.CROSSWALK))
     return table.set_index("mention_id")["resident_id"]
@@ -73,7 +51,7 @@ def lake(tmp_path_factory: pytest.TempPathFactory) -> Path:
     land(data, NIGHT[1], {**REGISTRATION, "phone": MOTHER["phone"]})
     link_date(data, NIGHT[1])
     land(data, NIGHT[2], {**REGISTRATION, "phone": MOTHER["phone"]})
-    _newborn_care(data, NIGHT[2], BABY_HOSPITAL["mention_id"], seen_on=BIRTH)
+    care(data, NIGHT[2], BABY_HOSPITAL["mention_id"], "新生儿科", seen_on=BIRTH)
     link_date(data, NIGHT[2])
     return data
 
